@@ -1,0 +1,20 @@
+import { putIncidentOnce } from "#shared/adapters/incidents-table.ts";
+import { sendToQueue } from "#shared/adapters/queues.ts";
+import { IntakeMessageSchema } from "#shared/incident/messages.ts";
+import { storeIncident } from "#shared/incident/store.ts";
+import { observability } from "#shared/observability.ts";
+import { queueConsumer } from "#shared/queue/consumer.ts";
+
+const { logger, metrics } = observability("store");
+
+/** Intake queue → restricted incidents table → redaction queue. */
+export const handler = queueConsumer({ logger, metrics }, IntakeMessageSchema, async (message) => {
+  const { written } = await storeIncident(message, {
+    putIncidentOnce,
+    forwardToRedaction: (forward) => sendToQueue("redaction", forward.incidentKey, forward),
+    now: () => new Date(),
+  });
+  logger.info(written ? "incident stored" : "duplicate delivery, already stored", {
+    incidentId: message.incidentKey,
+  });
+});

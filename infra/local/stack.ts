@@ -1,0 +1,227 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { FUNCTIONS, type FunctionKey, QUEUES, ROUTES, TABLES } from "../resources.ts";
+import { type DevIssuer, loadDevIssuer } from "./dev-issuer.ts";
+import {
+  type DynamoDbLocal,
+  isDynamoReady,
+  localDynamoClient,
+  provisionTables,
+  startDynamoDbLocal,
+} from "./dynamodb.ts";
+import { applyLocalAwsEnv } from "./env.ts";
+import { type GatewayRoute, type HttpHandler, startGateway } from "./gateway.ts";
+import { type SqsHandler, startPoller } from "./poller.ts";
+import { type LocalQueues, localSqsClient, startLocalQueues } from "./queues.ts";
+
+export interface LocalStackOptions {
+  /** Where DynamoDB Local's file, the queue snapshot and the dev issuer key live. */
+  dataDir: string;
+  /** API port; 0 picks a free one. */
+  port: number;
+  /** Name prefix of tables and queues. */
+  prefix?: string;
+  /** Shorter visibility timeout, for tests that watch retries and the DLQ. */
+  visibilityTimeoutSeconds?: number;
+  /** Concurrent batches per queue consumer. */
+  pollerConcurrency?: number;
+  /** Replace a function's handler (tests inject faults this way). */
+  wrapHandler?: (key: FunctionKey, handler: unknown) => unknown;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  dataDir: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  tableNames: Record<keyof typeof TABLES, string>;
+  queues: LocalQueues["queues"];
+  sqs: SQSClient;
+  issuer: DevIssuer;
+  stop(): Promise<void>;
+}
+
+export const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** One running stack per data folder: DynamoDB Local's file must have one writer. */
+const takeLock = (dataDir: string) => {
+  const lockFile = join(dataDir, "stack.pid");
+  if (existsSync(lockFile)) {
+    const pid = Number(readFileSync(lockFile, "utf8"));
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`Another local stack (process ${pid}) is using ${dataDir}. Stop it first.`);
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+};
+
+const loadHandler = async (key: FunctionKey) => {
+  const file = resolve(import.meta.dirname, "../../functions", `${FUNCTIONS[key].entry}.ts`);
+  const module = (await import(pathToFileURL(file).href)) as { handler: unknown };
+  return module.handler;
+};
+
+/**
+ * The whole pipeline on this machine: DynamoDB Local and the SQS emulator,
+ * provisioned from the same declarations as the CDK stacks, the HTTP
+ * gateway with the dev issuer as its authorizer, and a poller per consumer.
+ * It sets this process's AWS environment, so a process runs one stack.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const log = options.log ?? (() => undefined);
+  const dataDir = resolve(options.dataDir);
+  const prefix = options.prefix ?? "sro-local";
+  mkdirSync(dataDir, { recursive: true });
+  const releaseLock = takeLock(dataDir);
+  applyLocalAwsEnv();
+  const stops: Array<() => Promise<void> | void> = [releaseLock];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+    stops.length = 0;
+  };
+  try {
+    log("starting DynamoDB Local");
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal(
+      join(dataDir, "dynamodb"),
+      await freePort(),
+    );
+    stops.push(() => dynamo.stop());
+    const tableNames = Object.fromEntries(
+      Object.entries(TABLES).map(([key, table]) => [key, `${prefix}-${table.id}`]),
+    ) as Record<keyof typeof TABLES, string>;
+    const dynamoClient = localDynamoClient(dynamo.endpoint);
+    stops.push(() => dynamoClient.destroy());
+    await provisionTables(
+      dynamoClient,
+      Object.entries(TABLES).map(([key, declaration]) => ({
+        name: tableNames[key as keyof typeof TABLES],
+        declaration,
+      })),
+    );
+
+    log("starting the SQS emulator");
+    const queues = await startLocalQueues({
+      prefix,
+      declarations: QUEUES,
+      snapshotFile: join(dataDir, "queues.json"),
+      ...(options.visibilityTimeoutSeconds !== undefined
+        ? { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds }
+        : {}),
+    });
+    stops.push(async () => {
+      const saved = queues.saveSnapshot();
+      if (saved > 0) log(`saved ${saved} queued message(s) for the next start`);
+      await queues.stop();
+    });
+
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    process.env.AWS_ENDPOINT_URL_SQS = queues.server.address;
+    for (const [key, table] of Object.entries(TABLES)) {
+      process.env[table.envVar] = tableNames[key as keyof typeof TABLES];
+    }
+    for (const queue of queues.queues) process.env[queue.declaration.envVar] = queue.url;
+
+    const issuer = await loadDevIssuer(join(dataDir, "dev-issuer-key.json"));
+    const handlerFor = async (key: FunctionKey) => {
+      const handler = await loadHandler(key);
+      return options.wrapHandler ? options.wrapHandler(key, handler) : handler;
+    };
+    const sqs = localSqsClient(queues.server.address);
+    stops.push(() => sqs.destroy());
+
+    const pollers: Array<{ stop(): Promise<void> }> = [];
+    for (const [key, declaration] of Object.entries(FUNCTIONS)) {
+      if (!("consumes" in declaration)) continue;
+      const queue = queues.queues.find((candidate) => candidate.key === declaration.consumes)!;
+      const queueArn = queues.server.inspectQueue(queue.name)!.arn;
+      pollers.push(
+        startPoller({
+          client: sqs,
+          queueUrl: queue.url,
+          queueArn,
+          functionName: `${prefix}-${key}`,
+          declaration,
+          batchSize: queue.declaration.batchSize,
+          handler: (await handlerFor(key as FunctionKey)) as SqsHandler,
+          concurrency: options.pollerConcurrency ?? 2,
+          onError: (error) =>
+            log(`poller ${key}: ${error instanceof Error ? error.name : "error"}`),
+        }),
+      );
+    }
+    stops.push(async () => {
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    });
+
+    const routes: GatewayRoute[] = [];
+    for (const route of ROUTES) {
+      routes.push({
+        route,
+        functionName: `${prefix}-${route.function}`,
+        declaration: FUNCTIONS[route.function],
+        handler: (await handlerFor(route.function)) as HttpHandler,
+      });
+    }
+    const gateway = await startGateway({
+      port: options.port,
+      routes,
+      issuer,
+      health: async () => {
+        const dynamodb = await isDynamoReady(dynamoClient);
+        const sqsUp = await fetch(`${queues.server.address}/health`)
+          .then((response) => response.ok)
+          .catch(() => false);
+        return {
+          healthy: dynamodb && sqsUp,
+          body: {
+            status: dynamodb && sqsUp ? "ok" : "degraded",
+            components: {
+              dynamodb: dynamodb ? "ok" : "unavailable",
+              sqs: sqsUp ? "ok" : "unavailable",
+              consumers: pollers.length,
+            },
+          },
+        };
+      },
+      onError: (error) => log(`gateway: ${error instanceof Error ? error.name : "error"}`),
+    });
+    stops.push(() => gateway.stop());
+
+    return {
+      url: gateway.url,
+      dataDir,
+      dynamoEndpoint: dynamo.endpoint,
+      sqsEndpoint: queues.server.address,
+      tableNames,
+      queues: queues.queues,
+      sqs,
+      issuer,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,0 +1,110 @@
+/**
+ * The one declaration of the pipeline's tables and queues. The CDK stacks and
+ * the local stack both build their resources from these entries.
+ */
+
+export interface TableDeclaration {
+  /** Construct id in CDK; table name suffix locally. */
+  readonly id: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Environment variable through which functions learn the table's name. */
+  readonly envVar: string;
+  /** Holds identifying student data: its own KMS key and the narrowest grants. */
+  readonly restricted: boolean;
+}
+
+export interface QueueDeclaration {
+  readonly id: string;
+  readonly envVar: string;
+  /** Timeout of the consuming function; the visibility timeout is six times it. */
+  readonly consumerTimeoutSeconds: number;
+  readonly batchSize: number;
+  readonly maxReceiveCount: number;
+  /** How long the DLQ keeps a message for someone to look at and redrive. */
+  readonly dlqRetentionDays: number;
+}
+
+export const TABLES = {
+  intakeReceipts: {
+    id: "IntakeReceipts",
+    partitionKey: "incidentId",
+    envVar: "INTAKE_RECEIPTS_TABLE",
+    restricted: false,
+  },
+  incidents: {
+    id: "Incidents",
+    partitionKey: "incidentId",
+    envVar: "INCIDENTS_TABLE",
+    restricted: true,
+  },
+} as const satisfies Record<string, TableDeclaration>;
+
+export const QUEUES = {
+  intake: {
+    id: "IntakeQueue",
+    envVar: "INTAKE_QUEUE_URL",
+    consumerTimeoutSeconds: 30,
+    batchSize: 10,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+  redaction: {
+    id: "RedactionQueue",
+    envVar: "REDACTION_QUEUE_URL",
+    consumerTimeoutSeconds: 30,
+    batchSize: 10,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDeclaration>;
+
+export type TableKey = keyof typeof TABLES;
+export type QueueKey = keyof typeof QUEUES;
+
+/** Visibility timeout: six times the consumer's timeout, as AWS advises for Lambda sources. */
+export const visibilityTimeoutSeconds = (queue: QueueDeclaration): number =>
+  queue.consumerTimeoutSeconds * 6;
+
+export interface FunctionDeclaration {
+  /** Handler file under functions/, exporting `handler`. */
+  readonly entry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** The queue whose batches it consumes, if any. */
+  readonly consumes?: QueueKey;
+}
+
+export const FUNCTIONS = {
+  intake: { entry: "intake", timeoutSeconds: 10, memoryMb: 512 },
+  readIncident: { entry: "read-incident", timeoutSeconds: 10, memoryMb: 512 },
+  openapi: { entry: "openapi", timeoutSeconds: 5, memoryMb: 256 },
+  store: {
+    entry: "store",
+    timeoutSeconds: QUEUES.intake.consumerTimeoutSeconds,
+    memoryMb: 512,
+    consumes: "intake",
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionKey = keyof typeof FUNCTIONS;
+
+export interface RouteDeclaration {
+  readonly method: "GET" | "POST" | "PUT";
+  /** API Gateway path syntax: `{name}` is one path segment. */
+  readonly path: string;
+  readonly function: FunctionKey;
+  /** Public routes skip the JWT authorizer. */
+  readonly public?: boolean;
+}
+
+export const ROUTES: readonly RouteDeclaration[] = [
+  { method: "POST", path: "/incidents", function: "intake" },
+  { method: "GET", path: "/incidents/{incidentId}", function: "readIncident" },
+  { method: "GET", path: "/openapi.json", function: "openapi", public: true },
+];
+
+/** The identity provider's group and attribute names behind the token claims. */
+export const AUTH = {
+  schoolIdsAttribute: "schoolIds",
+} as const;

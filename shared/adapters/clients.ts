@@ -1,0 +1,29 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+
+/**
+ * One client per container, created on first use. Endpoints come from the
+ * SDK's own AWS_ENDPOINT_URL_* variables, which the local stack sets.
+ */
+let documentClient: DynamoDBDocumentClient | undefined;
+let sqsClient: SQSClient | undefined;
+
+const clientDefaults = { maxAttempts: 3 } as const;
+
+export const dynamo = (): DynamoDBDocumentClient => {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(clientDefaults), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return documentClient;
+};
+
+export const sqs = (): SQSClient => {
+  // With an endpoint override (the local stack), requests go there rather
+  // than to the host named in the queue URL.
+  sqsClient ??= new SQSClient({
+    ...clientDefaults,
+    ...(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {}),
+  });
+  return sqsClient;
+};

@@ -1,0 +1,37 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { TABLES } from "../../infra/resources.ts";
+import { requireEnv } from "../config.ts";
+import type { IntakeReceipt } from "../incident/intake.ts";
+import { dynamo } from "./clients.ts";
+
+/**
+ * Receipts have no expiry: a repeat with other content a year later is still
+ * a conflict. The conditional put returns the receipt it collided with, so a
+ * repeat costs one request.
+ */
+export const recordReceipt = async (receipt: IntakeReceipt): Promise<IntakeReceipt | undefined> => {
+  const { incidentKey, ...rest } = receipt;
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: requireEnv(TABLES.intakeReceipts.envVar),
+        Item: { incidentId: incidentKey, ...rest },
+        ConditionExpression: "attribute_not_exists(incidentId)",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      }),
+    );
+    return undefined;
+  } catch (thrown) {
+    if (thrown instanceof ConditionalCheckFailedException && thrown.Item) {
+      const item = thrown.Item;
+      return {
+        incidentKey,
+        digest: item.digest?.S ?? "",
+        officerId: item.officerId?.S ?? "",
+        receivedAt: item.receivedAt?.S ?? "",
+      };
+    }
+    throw thrown;
+  }
+};

@@ -1,0 +1,69 @@
+/**
+ * The contract's error body. Messages are fixed strings written here; no
+ * function builds one from a submitted value (it could be a student's name).
+ */
+
+export type ErrorCode =
+  | "MALFORMED_JSON"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "PAYLOAD_TOO_LARGE"
+  | "VALIDATION_FAILED"
+  | "FORBIDDEN_FIELD"
+  | "FORBIDDEN_CONTENT"
+  | "CONFLICT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
+  | "UNAVAILABLE"
+  | "INTERNAL";
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: ErrorDetail[] };
+}
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  VALIDATION_FAILED: 422,
+  FORBIDDEN_FIELD: 422,
+  FORBIDDEN_CONTENT: 422,
+  CONFLICT: 409,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+/** A refusal that maps to one contract error response. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+    status?: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status ?? STATUS_BY_CODE[code];
+  }
+
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details ? { details: this.details } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Education Code 234.7: the system refuses citizenship and immigration data
+ * rather than hiding it. Both checks run on the raw parsed body, before the
+ * schema, so a forbidden key is reported as such and not as an unknown field.
+ */
+
+export const FORBIDDEN_FIELD_NAMES: ReadonlySet<string> = new Set([
+  "citizenship",
+  "citizen",
+  "citizenshipstatus",
+  "immigration",
+  "immigrationstatus",
+  "nationality",
+  "countryofbirth",
+  "birthcountry",
+  "placeofbirth",
+  "visa",
+  "visastatus",
+  "passport",
+  "passportnumber",
+  "aliennumber",
+  "alienregistrationnumber",
+  "greencard",
+  "residencystatus",
+  "legalstatus",
+  "documentationstatus",
+]);
+
+export const FORBIDDEN_NARRATIVE_TERMS = [
+  "undocumented",
+  "immigration",
+  "immigration status",
+  "citizenship status",
+  "not a citizen",
+  "noncitizen",
+  "non-citizen",
+  "green card",
+  "visa status",
+  "deport",
+  "deported",
+  "deportation",
+  "illegal alien",
+  "illegal immigrant",
+  "DACA",
+  "asylum",
+  "refugee status",
+] as const;
+
+export type JsonPath = ReadonlyArray<string | number>;
+
+/** Lower-cases a key and keeps only letters and digits, as the contract defines. */
+export const normaliseFieldName = (key: string): string =>
+  key.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+
+const isForbiddenKey = (key: string) => FORBIDDEN_FIELD_NAMES.has(normaliseFieldName(key));
+
+/**
+ * Paths of every forbidden key at any depth. Iterative so that a hostile,
+ * deeply nested body cannot overflow the stack.
+ */
+export const findForbiddenFields = (value: unknown): JsonPath[] => {
+  const found: JsonPath[] = [];
+  const pending: Array<{ node: unknown; path: JsonPath }> = [{ node: value, path: [] }];
+  while (pending.length > 0) {
+    const { node, path } = pending.pop()!;
+    if (Array.isArray(node)) {
+      node.forEach((child, index) => {
+        pending.push({ node: child, path: [...path, index] });
+      });
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, child] of Object.entries(node)) {
+        const childPath = [...path, key];
+        if (isForbiddenKey(key)) found.push(childPath);
+        pending.push({ node: child, path: childPath });
+      }
+    }
+  }
+  return found.sort((a, b) => formatPath(a).localeCompare(formatPath(b)));
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Whole words or phrases: not preceded or followed by a letter, digit or a joining hyphen. */
+const termPattern = (term: string) =>
+  new RegExp(
+    `(?<![\\p{L}\\p{N}-])${escapeRegExp(term).replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}]|-[\\p{L}\\p{N}])`,
+    "iu",
+  );
+
+const TERM_PATTERNS = FORBIDDEN_NARRATIVE_TERMS.map((term) => ({
+  term,
+  pattern: termPattern(term),
+}));
+
+/** The listed terms found in a narrative, in list order. */
+export const findForbiddenTerms = (narrative: string): string[] =>
+  TERM_PATTERNS.filter(({ pattern }) => pattern.test(narrative)).map(({ term }) => term);
+
+/** `students[0].ref.localId`: the path notation of the contract's error details. */
+export const formatPath = (path: JsonPath): string =>
+  path.reduce<string>((text, segment) => {
+    if (typeof segment === "number") return `${text}[${segment}]`;
+    const safe = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment);
+    if (safe) return text === "" ? segment : `${text}.${segment}`;
+    return `${text}[${JSON.stringify(segment)}]`;
+  }, "");

@@ -1,0 +1,102 @@
+import type { z } from "zod";
+import { ApiError, type ErrorDetail } from "../http/errors.ts";
+import { findForbiddenFields, findForbiddenTerms, formatPath } from "./forbidden.ts";
+import { type IncidentEventV1, IncidentEventV1Schema } from "./schema.ts";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+/** Deeper than any valid event can be; refusing sooner keeps hostile bodies cheap. */
+export const MAX_JSON_DEPTH = 32;
+
+/** Zod's messages name the expectation, never the input (see `contractObject`). */
+export const issueToDetail = (issue: z.core.$ZodIssue): ErrorDetail => ({
+  path: formatPath(issue.path as Array<string | number>) || "$",
+  message: issue.message,
+});
+
+const isJsonMediaType = (contentType: string | undefined) => {
+  if (contentType === undefined) return false;
+  const [mediaType] = contentType.split(";");
+  return mediaType?.trim().toLowerCase() === "application/json";
+};
+
+const depthExceeds = (text: string, limit: number) => {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === "\\") i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === "{" || char === "[") {
+      depth++;
+      if (depth > limit) return true;
+    } else if (char === "}" || char === "]") depth--;
+  }
+  return false;
+};
+
+export interface RawBody {
+  contentType: string | undefined;
+  /** The body as sent, decoded from base64 where the gateway encoded it. */
+  body: Buffer;
+}
+
+/** Content type, size and JSON syntax: the 415, 413 and 400 rows of the contract. */
+export const parseJsonBody = ({ contentType, body }: RawBody): unknown => {
+  if (!isJsonMediaType(contentType)) {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the incident as application/json.");
+  }
+  if (body.byteLength > MAX_BODY_BYTES) {
+    throw new ApiError("PAYLOAD_TOO_LARGE", "The body is larger than 256 KiB.");
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new ApiError("MALFORMED_JSON", "The body is not valid UTF-8.");
+  }
+  if (depthExceeds(text, MAX_JSON_DEPTH)) {
+    throw new ApiError("VALIDATION_FAILED", "The body is nested too deeply.", [
+      { path: "$", message: `nesting deeper than ${MAX_JSON_DEPTH} levels` },
+    ]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("MALFORMED_JSON", "The body is not valid JSON.");
+  }
+};
+
+/** The 422 rows: forbidden fields first, then the schema, then the narrative. */
+export const validateIncidentEvent = (body: unknown): IncidentEventV1 => {
+  const forbidden = findForbiddenFields(body);
+  if (forbidden.length > 0) {
+    throw new ApiError(
+      "FORBIDDEN_FIELD",
+      "Citizenship and immigration information may not be collected (California Education Code 234.7). Remove the field.",
+      forbidden.map((path) => ({
+        path: formatPath(path),
+        message: "field about citizenship or immigration status (Education Code 234.7)",
+      })),
+    );
+  }
+  const result = IncidentEventV1Schema.safeParse(body);
+  if (!result.success) {
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      "The incident does not match the event contract.",
+      result.error.issues.map(issueToDetail),
+    );
+  }
+  const event = result.data;
+  const terms = event.narrative === undefined ? [] : findForbiddenTerms(event.narrative);
+  if (terms.length > 0) {
+    throw new ApiError(
+      "FORBIDDEN_CONTENT",
+      "The narrative mentions immigration or citizenship status, which may not be recorded (California Education Code 234.7). Rewrite it without the listed terms.",
+      terms.map((term) => ({ path: "narrative", message: `mentions "${term}"` })),
+    );
+  }
+  return event;
+};
