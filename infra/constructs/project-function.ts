@@ -1,0 +1,97 @@
+import { fileURLToPath } from "node:url";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { METRICS_NAMESPACE } from "../../shared/observability.ts";
+import type { FunctionDeclaration, TableDeclaration } from "../resources.ts";
+
+const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+export interface ProjectFunctionProps {
+  declaration: FunctionDeclaration;
+  logRetention: RetentionDays;
+  environment?: Record<string, string>;
+}
+
+/**
+ * A function with the project's defaults: Node.js 24 on arm64, bundled by
+ * esbuild as minified ESM with the AWS SDK inside (not the runtime's copy),
+ * source maps, X-Ray tracing, JSON logs and an explicit log group with
+ * retention.
+ */
+export class ProjectFunction extends NodejsFunction {
+  constructor(
+    scope: Construct,
+    id: string,
+    { declaration, logRetention, environment }: ProjectFunctionProps,
+  ) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    super(scope, id, {
+      entry: `${projectRoot}functions/${declaration.entry}.ts`,
+      handler: "handler",
+      projectRoot,
+      depsLockFilePath: `${projectRoot}package-lock.json`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: declaration.memoryMb,
+      timeout: Duration.seconds(declaration.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: declaration.entry,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: "node24",
+        minify: true,
+        sourceMap: true,
+        mainFields: ["module", "main"],
+        externalModules: [],
+        // Some dependencies are CommonJS and call require(); ESM output needs one.
+        banner:
+          "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+
+  /**
+   * Grants exactly these table actions, the key use they need (reads decrypt,
+   * writes also encrypt), and sets the table's name variable, so grants and
+   * configuration never drift apart.
+   */
+  useTable(table: ITable, declaration: TableDeclaration, actions: DynamoAction[]): this {
+    table.grant(this, ...actions);
+    const writes = actions.some((action) => WRITE_ACTIONS.has(action));
+    table.encryptionKey?.grant(
+      this,
+      ...(writes ? ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"] : ["kms:Decrypt"]),
+    );
+    this.addEnvironment(declaration.envVar, table.tableName);
+    return this;
+  }
+}
+
+export type DynamoAction =
+  | "dynamodb:GetItem"
+  | "dynamodb:PutItem"
+  | "dynamodb:Query"
+  | "dynamodb:UpdateItem"
+  | "dynamodb:DeleteItem"
+  | "dynamodb:BatchWriteItem";
+
+const WRITE_ACTIONS: ReadonlySet<DynamoAction> = new Set([
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+]);

@@ -1,0 +1,163 @@
+import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
+import type { Table } from "aws-cdk-lib/aws-dynamodb";
+import type { IKey } from "aws-cdk-lib/aws-kms";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import { NagSuppressions } from "cdk-nag";
+import type { Construct } from "constructs";
+import { ProjectFunction } from "./constructs/project-function.ts";
+import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
+import {
+  FUNCTIONS,
+  type FunctionKey,
+  QUEUES,
+  type QueueKey,
+  ROUTES,
+  TABLES,
+  type TableKey,
+} from "./resources.ts";
+
+export interface PipelineStackProps extends StackProps {
+  tables: Record<TableKey, Table>;
+  pipelineKey: IKey;
+  userPool: UserPool;
+  formClient: UserPoolClient;
+  logRetention: RetentionDays;
+}
+
+/**
+ * Everything stateless: the API, the functions, the queues between them and
+ * the alarms. Redeploying or replacing this stack loses no stored data.
+ */
+export class PipelineStack extends Stack {
+  readonly api: HttpApi;
+  readonly functions: Record<FunctionKey, ProjectFunction>;
+  readonly queues: Record<QueueKey, QueueWithDlq>;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { tables } = props;
+
+    this.queues = {
+      intake: new QueueWithDlq(this, QUEUES.intake.id, {
+        declaration: QUEUES.intake,
+        key: props.pipelineKey,
+      }),
+      redaction: new QueueWithDlq(this, QUEUES.redaction.id, {
+        declaration: QUEUES.redaction,
+        key: props.pipelineKey,
+      }),
+    };
+
+    const fn = (key: FunctionKey) =>
+      new ProjectFunction(this, `${key[0]!.toUpperCase()}${key.slice(1)}Function`, {
+        declaration: FUNCTIONS[key],
+        logRetention: props.logRetention,
+      });
+
+    const intake = fn("intake").useTable(tables.intakeReceipts, TABLES.intakeReceipts, [
+      "dynamodb:PutItem",
+    ]);
+    this.sendsTo(intake, "intake");
+
+    const store = fn("store").useTable(tables.incidents, TABLES.incidents, ["dynamodb:PutItem"]);
+    this.sendsTo(store, "redaction");
+    store.addEventSource(
+      new SqsEventSource(this.queues.intake.queue, {
+        batchSize: QUEUES.intake.batchSize,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const readIncident = fn("readIncident").useTable(tables.incidents, TABLES.incidents, [
+      "dynamodb:GetItem",
+    ]);
+    const openapi = fn("openapi");
+    this.functions = { intake, store, readIncident, openapi };
+
+    const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: props.logRetention });
+    this.api = new HttpApi(this, "Api", {
+      description: "SRO incident pipeline",
+      defaultAuthorizer: new HttpJwtAuthorizer(
+        "CognitoAuthorizer",
+        `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`,
+        { jwtAudience: [props.formClient.userPoolClientId] },
+      ),
+      createDefaultStage: false,
+    });
+    new HttpStage(this, "DefaultStage", {
+      httpApi: this.api,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { burstLimit: 200, rateLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Request metadata only: never bodies, headers or query strings.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: "$context.requestId",
+            routeKey: "$context.routeKey",
+            status: "$context.status",
+            sub: "$context.authorizer.claims.sub",
+            latencyMs: "$context.responseLatency",
+            time: "$context.requestTime",
+          }),
+        ),
+      },
+    });
+
+    for (const route of ROUTES) {
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(
+          `${route.function}-${route.method}`,
+          this.functions[route.function],
+        ),
+        ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
+      });
+      if (route.public && added) {
+        NagSuppressions.addResourceSuppressions(added, [
+          {
+            id: "AwsSolutions-APIG4",
+            reason: "The API description is public by design; it holds no data.",
+          },
+        ]);
+      }
+    }
+
+    NagSuppressions.addStackSuppressions(this, [
+      {
+        id: "AwsSolutions-IAM4",
+        reason:
+          "AWSLambdaBasicExecutionRole is the managed policy for writing a function's own logs; everything else is granted per resource.",
+        appliesTo: [
+          "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        ],
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "X-Ray's PutTraceSegments and PutTelemetryRecords take no resource ARN; the KMS action families are what SQS and DynamoDB need on one named key.",
+        appliesTo: ["Resource::*", "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"],
+      },
+    ]);
+  }
+
+  private sendsTo(fn: ProjectFunction, queue: QueueKey) {
+    this.queues[queue].queue.grantSendMessages(fn);
+    fn.addEnvironment(QUEUES[queue].envVar, this.queues[queue].queue.queueUrl);
+  }
+}

@@ -1,0 +1,106 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  Mfa,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from "aws-cdk-lib/aws-cognito";
+import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { NagSuppressions } from "cdk-nag";
+import type { Construct } from "constructs";
+import { ROLES } from "../shared/auth/claims.ts";
+import { AUTH, TABLES, type TableDeclaration, type TableKey } from "./resources.ts";
+
+/**
+ * Everything that holds data and must outlive any redeploy: keys, tables and
+ * the user pool, all retained when the stack is deleted.
+ */
+export class StatefulStack extends Stack {
+  /** Protects the restricted table alone, so its grants can be audited apart. */
+  readonly restrictedKey: Key;
+  /** Protects the other tables and the queues. */
+  readonly pipelineKey: Key;
+  readonly tables: Record<TableKey, Table>;
+  readonly userPool: UserPool;
+  readonly formClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.restrictedKey = new Key(this, "RestrictedDataKey", {
+      description: "Encrypts the restricted incidents table (identifying student data)",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.pipelineKey = new Key(this, "PipelineKey", {
+      description: "Encrypts the pipeline's queues and non-restricted tables",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const table = (declaration: TableDeclaration) =>
+      new Table(this, declaration.id, {
+        partitionKey: { name: declaration.partitionKey, type: AttributeType.STRING },
+        ...(declaration.sortKey
+          ? { sortKey: { name: declaration.sortKey, type: AttributeType.STRING } }
+          : {}),
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        encryption: TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: declaration.restricted ? this.restrictedKey : this.pipelineKey,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.tables = Object.fromEntries(
+      Object.entries(TABLES).map(([key, declaration]) => [key, table(declaration)]),
+    ) as Record<TableKey, Table>;
+
+    this.userPool = new UserPool(this, "Users", {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      customAttributes: {
+        [AUTH.schoolIdsAttribute]: new StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }),
+      },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of ROLES) {
+      new CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: `Role ${role}: see the roles table in the README`,
+      });
+    }
+    // The reporting form and dashboards are browser apps: a public client,
+    // SRP sign-in, ID tokens that carry cognito:groups and custom:schoolIds.
+    this.formClient = this.userPool.addClient("FormClient", {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      preventUserExistenceErrors: true,
+    });
+
+    NagSuppressions.addResourceSuppressions(this.userPool, [
+      {
+        id: "AwsSolutions-COG8",
+        reason:
+          "The Plus feature plan (threat protection) is a per-user paid plan a district opts into; every user already needs MFA and a 14-character password.",
+      },
+    ]);
+  }
+}

@@ -1,0 +1,206 @@
+import { App } from "aws-cdk-lib";
+import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { QUEUES, TABLES, visibilityTimeoutSeconds } from "../../infra/resources.ts";
+
+process.env.SRO_CDK_NO_AUTO_SYNTH = "1";
+const { buildApp, FEATURE_CONTEXT } = await import("../../infra/app.ts");
+
+let stateful: Template;
+let pipeline: Template;
+let nagFindings: string[];
+
+beforeAll(() => {
+  const app = new App({
+    context: { ...FEATURE_CONTEXT, "aws:cdk:bundling-stacks": [] },
+  });
+  const stacks = buildApp(app);
+  stateful = Template.fromStack(stacks.stateful);
+  pipeline = Template.fromStack(stacks.pipeline);
+  nagFindings = [stacks.stateful, stacks.pipeline].flatMap((stack) =>
+    [
+      ...Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*")),
+      ...Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")),
+    ].map((finding) => `${finding.id}: ${String(finding.entry.data).slice(0, 120)}`),
+  );
+});
+
+type Resource = { Properties: Record<string, unknown> };
+const resources = (template: Template, type: string) =>
+  Object.values(template.findResources(type)) as Resource[];
+
+describe("cdk-nag AwsSolutions", () => {
+  it("has no unsuppressed findings", () => {
+    expect(nagFindings).toEqual([]);
+  });
+});
+
+type Statement = { Action: string | string[]; Effect: string; Resource: unknown };
+const policyStatements = (template: Template, rolePrefix: string): Statement[] =>
+  Object.entries(template.findResources("AWS::IAM::Policy"))
+    .filter(([logicalId]) => logicalId.startsWith(rolePrefix))
+    .flatMap(
+      ([, policy]) => (policy as Resource).Properties.PolicyDocument as { Statement: Statement[] },
+    )
+    .flatMap((document) => document.Statement);
+const actionsOf = (statements: Statement[]) =>
+  statements.flatMap((statement) => [statement.Action].flat());
+const tableLogicalId = (template: Template, id: string) =>
+  Object.keys(template.findResources("AWS::DynamoDB::Table")).find((logicalId) =>
+    logicalId.startsWith(id),
+  )!;
+
+describe("stateful stack", () => {
+  it("declares every table with a customer-managed key, PITR, deletion protection and RETAIN", () => {
+    const tables = stateful.findResources("AWS::DynamoDB::Table");
+    expect(Object.keys(tables)).toHaveLength(Object.keys(TABLES).length);
+    for (const table of Object.values(tables) as Array<
+      Resource & { DeletionPolicy: string; UpdateReplacePolicy: string }
+    >) {
+      expect(table.DeletionPolicy).toBe("Retain");
+      expect(table.UpdateReplacePolicy).toBe("Retain");
+      expect(table.Properties).toMatchObject({
+        BillingMode: "PAY_PER_REQUEST",
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: "KMS" },
+      });
+    }
+  });
+
+  it("gives the restricted incidents table a key of its own", () => {
+    const keys = stateful.findResources("AWS::KMS::Key");
+    const restrictedKey = Object.keys(keys).find((id) => id.startsWith("RestrictedDataKey"))!;
+    const tables = stateful.findResources("AWS::DynamoDB::Table");
+    const keyOf = (id: string) =>
+      JSON.stringify(
+        (tables[tableLogicalId(stateful, id)] as Resource).Properties.SSESpecification,
+      );
+    expect(keyOf(TABLES.incidents.id)).toContain(restrictedKey);
+    expect(keyOf(TABLES.intakeReceipts.id)).not.toContain(restrictedKey);
+    for (const key of resources(stateful, "AWS::KMS::Key")) {
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+    }
+  });
+
+  it("has a user pool with one group per role, a schoolIds attribute and required MFA", () => {
+    stateful.hasResourceProperties("AWS::Cognito::UserPool", {
+      MfaConfiguration: "ON",
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Schema: Match.arrayWith([Match.objectLike({ Name: "schoolIds", Mutable: true })]),
+    });
+    const groups = resources(stateful, "AWS::Cognito::UserPoolGroup").map(
+      (group) => group.Properties.GroupName,
+    );
+    expect(groups.sort()).toEqual(
+      ["board", "district_analyst", "records_custodian", "school_admin", "sro"].sort(),
+    );
+  });
+});
+
+describe("pipeline stack", () => {
+  it("gives every queue a DLQ after 5 receives, KMS encryption and a visibility timeout of 6x its consumer", () => {
+    const queues = pipeline.findResources("AWS::SQS::Queue");
+    const withRedrive = Object.entries(queues).filter(
+      ([, queue]) => (queue as Resource).Properties.RedrivePolicy,
+    );
+    expect(withRedrive).toHaveLength(Object.keys(QUEUES).length);
+    for (const [, queue] of withRedrive) {
+      const properties = (queue as Resource).Properties;
+      expect(properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+      expect(properties.VisibilityTimeout).toBe(visibilityTimeoutSeconds(QUEUES.intake));
+    }
+    for (const queue of Object.values(queues) as Resource[]) {
+      expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    }
+    const store = resources(pipeline, "AWS::Lambda::Function").find((fn) =>
+      JSON.stringify(fn.Properties.Environment).includes("REDACTION_QUEUE_URL"),
+    )!;
+    expect(visibilityTimeoutSeconds(QUEUES.intake)).toBeGreaterThanOrEqual(
+      6 * (store.Properties.Timeout as number),
+    );
+  });
+
+  it("refuses any queue access without TLS", () => {
+    const policies = resources(pipeline, "AWS::SQS::QueuePolicy");
+    expect(policies.length).toBeGreaterThanOrEqual(Object.keys(QUEUES).length * 2);
+    for (const policy of policies) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(
+        '"aws:SecureTransport":"false"',
+      );
+    }
+  });
+
+  it("alarms on every dead-letter queue's depth", () => {
+    const alarms = resources(pipeline, "AWS::CloudWatch::Alarm").filter(
+      (alarm) => alarm.Properties.MetricName === "ApproximateNumberOfMessagesVisible",
+    );
+    expect(alarms).toHaveLength(Object.keys(QUEUES).length);
+  });
+
+  it("runs every function on Node.js 22 or newer, arm64, with a log group kept for a year", () => {
+    const functions = resources(pipeline, "AWS::Lambda::Function");
+    expect(functions.length).toBeGreaterThanOrEqual(4);
+    for (const fn of functions) {
+      expect(
+        Number(/^nodejs(\d+)\.x$/.exec(String(fn.Properties.Runtime))?.[1]),
+      ).toBeGreaterThanOrEqual(22);
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: "JSON" });
+    }
+    for (const group of resources(pipeline, "AWS::Logs::LogGroup")) {
+      expect(group.Properties.RetentionInDays).toBe(365);
+    }
+  });
+
+  it("consumes the intake queue with partial batch failures", () => {
+    pipeline.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: QUEUES.intake.batchSize,
+    });
+  });
+
+  it("authorises every route but the API description with the Cognito JWT authorizer", () => {
+    pipeline.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+      AuthorizerType: "JWT",
+      JwtConfiguration: Match.objectLike({ Issuer: Match.anyValue(), Audience: Match.anyValue() }),
+    });
+    const routes = resources(pipeline, "AWS::ApiGatewayV2::Route");
+    for (const route of routes) {
+      const publicRoute = route.Properties.RouteKey === "GET /openapi.json";
+      expect(route.Properties.AuthorizationType).toBe(publicRoute ? "NONE" : "JWT");
+    }
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(
+      ["GET /incidents/{incidentId}", "GET /openapi.json", "POST /incidents"].sort(),
+    );
+  });
+
+  it("grants each function only the table actions it uses", () => {
+    const dynamoActions = (prefix: string) =>
+      actionsOf(policyStatements(pipeline, prefix)).filter((action) =>
+        action.startsWith("dynamodb:"),
+      );
+    expect(dynamoActions("IntakeFunction")).toEqual(["dynamodb:PutItem"]);
+    expect(dynamoActions("StoreFunction")).toEqual(["dynamodb:PutItem"]);
+    expect(dynamoActions("ReadIncidentFunction")).toEqual(["dynamodb:GetItem"]);
+    expect(dynamoActions("OpenapiFunction")).toEqual([]);
+  });
+
+  it("keeps the intake function away from the restricted table", () => {
+    const intake = JSON.stringify(policyStatements(pipeline, "IntakeFunction"));
+    const incidentsTable = tableLogicalId(stateful, TABLES.incidents.id);
+    expect(intake).not.toContain(incidentsTable);
+    expect(intake).not.toContain("RestrictedDataKey");
+    // The same check finds the grant where there is one.
+    expect(JSON.stringify(policyStatements(pipeline, "StoreFunction"))).toContain(incidentsTable);
+  });
+
+  it("uses a wildcard resource only for X-Ray, which has no resource ARNs", () => {
+    const statements = ["Intake", "Store", "ReadIncident", "Openapi"].flatMap((name) =>
+      policyStatements(pipeline, `${name}Function`),
+    );
+    for (const statement of statements.filter((candidate) => candidate.Resource === "*")) {
+      for (const action of [statement.Action].flat()) expect(action).toMatch(/^xray:/);
+    }
+  });
+});
