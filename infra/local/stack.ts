@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { resetClients } from "../../shared/adapters/clients.ts";
 import { FUNCTIONS, type FunctionKey, QUEUES, ROUTES, TABLES } from "../resources.ts";
 import { type DevIssuer, loadDevIssuer } from "./dev-issuer.ts";
 import {
@@ -69,7 +70,7 @@ const takeLock = (dataDir: string) => {
   const lockFile = join(dataDir, "stack.pid");
   if (existsSync(lockFile)) {
     const pid = Number(readFileSync(lockFile, "utf8"));
-    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+    if (Number.isInteger(pid) && isAlive(pid)) {
       throw new Error(`Another local stack (process ${pid}) is using ${dataDir}. Stop it first.`);
     }
   }
@@ -142,6 +143,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       process.env[table.envVar] = tableNames[key as keyof typeof TABLES];
     }
     for (const queue of queues.queues) process.env[queue.declaration.envVar] = queue.url;
+    // Like a fresh Lambda container: clients are created again with these endpoints.
+    resetClients();
 
     const issuer = await loadDevIssuer(join(dataDir, "dev-issuer-key.json"));
     const handlerFor = async (key: FunctionKey) => {

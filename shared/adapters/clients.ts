@@ -27,3 +27,11 @@ export const sqs = (): SQSClient => {
   });
   return sqsClient;
 };
+
+/** Drops the cached clients, so the next use reads the endpoints again (a new container). */
+export const resetClients = (): void => {
+  documentClient?.destroy();
+  sqsClient?.destroy();
+  documentClient = undefined;
+  sqsClient = undefined;
+};
