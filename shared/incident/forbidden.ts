@@ -80,10 +80,14 @@ export const findForbiddenFields = (value: unknown): JsonPath[] => {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Whole words or phrases: not preceded or followed by a letter, digit or a joining hyphen. */
+/**
+ * Whole words or phrases: not preceded or followed by a letter or digit. A
+ * hyphen is a boundary, so "anti-immigration" is caught; any run of
+ * whitespace may separate the words of a phrase.
+ */
 const termPattern = (term: string) =>
   new RegExp(
-    `(?<![\\p{L}\\p{N}-])${escapeRegExp(term).replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}]|-[\\p{L}\\p{N}])`,
+    `(?<![\\p{L}\\p{N}])${escapeRegExp(term).replace(/ /g, "\\s+")}(?![\\p{L}\\p{N}])`,
     "iu",
   );
 

@@ -12,7 +12,10 @@ import type { Role } from "../../shared/auth/claims.ts";
 
 export const EXAMPLE_INCIDENT = JSON.parse(
   readFileSync(new URL("../fixtures/example-incident.json", import.meta.url), "utf8"),
-) as Record<string, unknown> & { incidentId: string; schoolId: string };
+) as IncidentJson;
+
+/** An incident as a client sends it: plain JSON that tests may bend out of shape. */
+export type IncidentJson = Record<string, any> & { incidentId: string; schoolId: string };
 
 export const SCHOOL = EXAMPLE_INCIDENT.schoolId;
 
@@ -43,7 +46,7 @@ export const tokenFor = (
   schoolIds: string[] = [SCHOOL],
 ) => stack.issuer.issue({ role, sub, schoolIds });
 
-export const newIncident = (overrides: Record<string, unknown> = {}) => ({
+export const newIncident = (overrides: Record<string, unknown> = {}): IncidentJson => ({
   ...structuredClone(EXAMPLE_INCIDENT),
   incidentId: crypto.randomUUID(),
   ...overrides,
