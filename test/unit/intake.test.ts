@@ -37,7 +37,10 @@ const memoryPorts = () => {
         }
         queued.push(message);
       },
-      now: () => new Date((clock += 1000)),
+      now: () => {
+        clock += 1000;
+        return new Date(clock);
+      },
     },
   };
 };
