@@ -6,7 +6,7 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ["default"],
-    silent: "passed-only",
+    // Handlers log in JSON to stdout; tests keep warnings and errors only.
+    env: { POWERTOOLS_LOG_LEVEL: "WARN" },
   },
 });
