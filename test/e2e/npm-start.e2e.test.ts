@@ -83,7 +83,20 @@ describe("npm start", () => {
 
     const token = execFileSync(
       "npm",
-      ["run", "--silent", "token", "--", "--role", "sro", "--sub", "officer-1", "--schools", schoolId, "--data-dir", dataDir],
+      [
+        "run",
+        "--silent",
+        "token",
+        "--",
+        "--role",
+        "sro",
+        "--sub",
+        "officer-1",
+        "--schools",
+        schoolId,
+        "--data-dir",
+        dataDir,
+      ],
       { encoding: "utf8" },
     ).trim();
     const posted = await fetch(`${first.url}/incidents`, {
@@ -93,7 +106,9 @@ describe("npm start", () => {
     });
     expect(posted.status).toBe(202);
     const read = () =>
-      fetch(`${first.url}/incidents/${incidentId}`, { headers: { authorization: `Bearer ${token}` } });
+      fetch(`${first.url}/incidents/${incidentId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
     await waitFor(async () => (await read()).status === 200, { timeoutMs: 20_000, what: "stored" });
 
     await ctrlC(first.child);

@@ -23,7 +23,12 @@ const expectContractAnswer = (response: { status: number; json: any }) => {
 
 /** Replaces the value at a random path of a valid incident with anything. */
 const mutatedIncident = fc
-  .tuple(fc.nat(), fc.nat(), fc.jsonValue({ maxDepth: 3 }), fc.constantFrom("replace", "add", "delete"))
+  .tuple(
+    fc.nat(),
+    fc.nat(),
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.constantFrom("replace", "add", "delete"),
+  )
   .map(([pathSeed, keySeed, value, operation]) => {
     const incident: any = newIncident();
     const containers: any[] = [];
@@ -73,7 +78,14 @@ describe("no request body of any shape gets a 5xx", () => {
     const body = fc.oneof(
       fc.string({ unit: "binary" }),
       fc.uint8Array({ maxLength: 2048 }),
-      fc.constantFrom('{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {}}}', "[]", "null", "1e999", '{"a":1,"a":2}'),
+      fc.constantFrom(
+        '{"__proto__": {"admin": true}}',
+        '{"constructor": {"prototype": {}}}',
+        "[]",
+        "null",
+        "1e999",
+        '{"a":1,"a":2}',
+      ),
     );
     await fc.assert(
       fc.asyncProperty(contentType, body, async (type, payload) => {
