@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCalendarDate } from "../time/zoned.ts";
 
 /** Contracts section 1: the incident event, version 1. Every object is strict. */
 
@@ -122,12 +123,6 @@ export const EARLIEST_OCCURRED_AT = Date.parse("2000-01-01T00:00:00Z");
 
 const distinct = <T>(values: readonly T[]) => new Set(values).size === values.length;
 
-const isCalendarDate = (value: string) => {
-  const [y, m, d] = value.split("-").map(Number);
-  const date = new Date(Date.UTC(y!, m! - 1, d!));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m! - 1 && date.getUTCDate() === d;
-};
-
 const name = z.string().min(1).max(64);
 
 /**
@@ -193,7 +188,8 @@ const occurredAt = z.iso
     "must not be more than 5 minutes in the future",
   );
 
-export const IncidentEventV1Schema = contractObject({
+/** The event's fields, for schemas derived from it (the redacted incident). */
+export const INCIDENT_EVENT_FIELDS = {
   incidentId: z.uuid(),
   schemaVersion: z.literal(1),
   occurredAt,
@@ -216,21 +212,25 @@ export const IncidentEventV1Schema = contractObject({
   students: z.array(StudentSchema).min(1).max(MAX_STUDENTS),
   otherPersons: z.array(PersonSchema).max(MAX_OTHER_PERSONS).optional(),
   narrative: z.string().max(MAX_NARRATIVE_LENGTH).optional(),
-}).superRefine((event, ctx) => {
-  const seen = new Set<string>();
-  event.students.forEach((student, index) => {
-    const localId = student.ref.localId;
-    if (localId === undefined) return;
-    if (seen.has(localId)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["students", index, "ref", "localId"],
-        message: "the same student localId appears twice in one incident",
-      });
-    }
-    seen.add(localId);
-  });
-});
+};
+
+export const IncidentEventV1Schema = contractObject(INCIDENT_EVENT_FIELDS).superRefine(
+  (event, ctx) => {
+    const seen = new Set<string>();
+    event.students.forEach((student, index) => {
+      const localId = student.ref.localId;
+      if (localId === undefined) return;
+      if (seen.has(localId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["students", index, "ref", "localId"],
+          message: "the same student localId appears twice in one incident",
+        });
+      }
+      seen.add(localId);
+    });
+  },
+);
 
 export type IncidentEventV1 = z.infer<typeof IncidentEventV1Schema>;
 export type Student = z.infer<typeof StudentSchema>;

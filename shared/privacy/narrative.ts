@@ -1,0 +1,315 @@
+import type { Person, Student } from "../incident/schema.ts";
+
+/**
+ * Narrative scrubbing (contracts section 3). Every rule proposes spans of the
+ * original text; overlapping spans are merged and replaced by the token of
+ * the longest (on equal length, of the rule listed first). So a name inside
+ * an e-mail address goes with the address, and "May 5, 2010" is a date of
+ * birth even for a student named May.
+ */
+
+export const PERSON_TOKEN_PREFIX: Record<Person["role"], string> = {
+  staff: "STAFF",
+  parent_guardian: "PARENT",
+  other_adult: "ADULT",
+  non_student_minor: "MINOR",
+};
+
+interface Span {
+  start: number;
+  end: number;
+  token: string;
+  priority: number;
+}
+
+interface NamedPerson {
+  token: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+/** A rule: what it finds, in a text already folded for matching. */
+interface Rule {
+  name: string;
+  find(folded: string, people: NarrativeSubjects): Array<Omit<Span, "priority">>;
+}
+
+export interface NarrativeSubjects {
+  students: ReadonlyArray<Pick<Student, "ref">>;
+  otherPersons: ReadonlyArray<Person>;
+}
+
+const LETTER_OR_DIGIT = "\\p{L}\\p{N}";
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Lower-cases and strips accents one code point at a time, keeping every
+ * code point's length, so positions in the folded text are positions in the
+ * original.
+ */
+export const foldForMatching = (text: string): string =>
+  Array.from(text, (char) => {
+    const folded = char.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+    if (folded.length === char.length) return folded;
+    const lower = char.toLowerCase();
+    return lower.length === char.length ? lower : char;
+  }).join("");
+
+const allMatches = (pattern: RegExp, folded: string, token: string) =>
+  Array.from(folded.matchAll(pattern), (match) => ({
+    start: match.index,
+    end: match.index + match[0].length,
+    token,
+  }));
+
+/** Whole words only: not touching another letter or digit on either side. */
+const wordPattern = (alternatives: string[]) =>
+  new RegExp(
+    `(?<![${LETTER_OR_DIGIT}])(?:${alternatives.join("|")})(?![${LETTER_OR_DIGIT}])`,
+    "gu",
+  );
+
+/** A name as it may be written: hyphens and spaces interchangeable or dropped. */
+const nameVariants = (name: string): string[] => {
+  const folded = foldForMatching(name.trim());
+  const parts = folded.split(/[\s\-‐‑–]+/).filter((part) => part.length > 0);
+  if (parts.length === 0) return [];
+  const joined = parts.map(escapeRegExp);
+  const variants = [joined.join("[\\s\\-‐‑–]*")];
+  // Each part of a compound name alone ("Mary" of "Mary-Jane"), when it is
+  // more than an initial.
+  if (parts.length > 1) {
+    for (const part of parts) if (part.length > 1) variants.push(escapeRegExp(part));
+  }
+  return variants;
+};
+
+const namedPeople = ({ students, otherPersons }: NarrativeSubjects): NamedPerson[] => {
+  const counters: Record<string, number> = {};
+  return [
+    ...students.map((student, index) => ({
+      token: `[STUDENT ${index + 1}]`,
+      firstName: student.ref.firstName,
+      lastName: student.ref.lastName,
+    })),
+    ...otherPersons.map((person) => {
+      const prefix = PERSON_TOKEN_PREFIX[person.role];
+      counters[prefix] = (counters[prefix] ?? 0) + 1;
+      return {
+        token: `[${prefix} ${counters[prefix]}]`,
+        firstName: person.firstName,
+        lastName: person.lastName,
+      };
+    }),
+  ];
+};
+
+const nameRule: Rule = {
+  name: "names",
+  find: (folded, subjects) =>
+    namedPeople(subjects).flatMap((person) => {
+      const first = person.firstName ? nameVariants(person.firstName) : [];
+      const last = person.lastName ? nameVariants(person.lastName) : [];
+      const full =
+        first[0] && last[0]
+          ? [
+              `${first[0]}\\s+(?:[\\p{L}]\\.?\\s+)?${last[0]}`, // First [M.] Last
+              `${last[0]},?\\s+${first[0]}`, // Last, First
+            ]
+          : [];
+      const alternatives = [...full, ...first, ...last];
+      return alternatives.length === 0
+        ? []
+        : allMatches(wordPattern(alternatives), folded, person.token);
+    }),
+};
+
+const emailRule: Rule = {
+  name: "email",
+  find: (folded) =>
+    allMatches(/[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, folded, "[EMAIL]"),
+};
+
+const phoneRule: Rule = {
+  name: "phone",
+  find: (folded) =>
+    allMatches(
+      /(?<![\p{N}])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\p{N}])/gu,
+      folded,
+      "[PHONE]",
+    ),
+};
+
+const ssnRule: Rule = {
+  name: "ssn",
+  find: (folded) =>
+    allMatches(/(?<![\p{N}-])\d{3}([\s-]?)\d{2}\1\d{4}(?![\p{N}-])/gu, folded, "[SSN]"),
+};
+
+const MONTHS = [
+  ["january", "jan"],
+  ["february", "feb"],
+  ["march", "mar"],
+  ["april", "apr"],
+  ["may", "may"],
+  ["june", "jun"],
+  ["july", "jul"],
+  ["august", "aug"],
+  ["september", "sept?"],
+  ["october", "oct"],
+  ["november", "nov"],
+  ["december", "dec"],
+] as const;
+
+/** Every common way of writing one calendar date, as regex alternatives. */
+export const datePatterns = (isoDate: string): string[] => {
+  const [yearText, monthText, dayText] = isoDate.split("-");
+  const year = Number(yearText);
+  const month = Number(monthText);
+  const day = Number(dayText);
+  const [longMonth, shortMonth] = MONTHS[month - 1]!;
+  const monthName = `(?:${longMonth}|${shortMonth}\\.?)`;
+  const dayNumber = `0?${day}(?:st|nd|rd|th)?`;
+  const monthNumber = `0?${month}`;
+  const fullYear = String(year);
+  const anyYear = `(?:${year}|${String(year % 100).padStart(2, "0")})`;
+  const sep = "[\\/.\\-]";
+  return [
+    `${fullYear}${sep}${monthNumber}${sep}0?${day}`, // 2009-11-23, 2009/11/23
+    `${monthNumber}${sep}0?${day}${sep}${anyYear}`, // 11/23/2009, 11-23-09
+    `0?${day}${sep}${monthNumber}${sep}${anyYear}`, // 23/11/2009, 23.11.2009
+    `${monthName}\\s+${dayNumber},?\\s+${fullYear}`, // Nov 23, 2009, November 23rd 2009
+    `${dayNumber}\\s+(?:of\\s+)?${monthName},?\\s+${fullYear}`, // 23 November 2009
+  ];
+};
+
+const dobRule: Rule = {
+  name: "dateOfBirth",
+  find: (folded, { students }) => {
+    const dates = [...new Set(students.flatMap((student) => student.ref.dateOfBirth ?? []))];
+    return dates.length === 0
+      ? []
+      : allMatches(
+          new RegExp(
+            `(?<![${LETTER_OR_DIGIT}])(?:${dates.flatMap(datePatterns).join("|")})(?![${LETTER_OR_DIGIT}])`,
+            "gu",
+          ),
+          folded,
+          "[DOB]",
+        );
+  },
+};
+
+/** Ids of five or more characters are found even inside longer tokens ("IDS3000123"). */
+const LOCAL_ID_SUBSTRING_MIN = 5;
+
+const localIdRule: Rule = {
+  name: "localId",
+  find: (folded, { students }) =>
+    students.flatMap((student) => {
+      const localId = student.ref.localId;
+      if (!localId) return [];
+      const id = escapeRegExp(foldForMatching(localId));
+      const pattern =
+        localId.length >= LOCAL_ID_SUBSTRING_MIN
+          ? new RegExp(id, "gu")
+          : new RegExp(`(?<![${LETTER_OR_DIGIT}])${id}(?![${LETTER_OR_DIGIT}])`, "gu");
+      return allMatches(pattern, folded, "[STUDENT ID]");
+    }),
+};
+
+const STREET_SUFFIXES = [
+  "street",
+  "st",
+  "avenue",
+  "ave",
+  "av",
+  "road",
+  "rd",
+  "boulevard",
+  "blvd",
+  "lane",
+  "ln",
+  "drive",
+  "dr",
+  "court",
+  "ct",
+  "way",
+  "place",
+  "pl",
+  "circle",
+  "cir",
+  "terrace",
+  "ter",
+  "parkway",
+  "pkwy",
+  "highway",
+  "hwy",
+  "trail",
+  "trl",
+  "square",
+  "sq",
+  "loop",
+  "alley",
+];
+
+const addressRule: Rule = {
+  name: "streetAddress",
+  find: (folded) =>
+    allMatches(
+      new RegExp(
+        `(?<![${LETTER_OR_DIGIT}])\\d{1,6}[a-z]?\\s+(?:[nsew]\\.?\\s+|north\\s+|south\\s+|east\\s+|west\\s+)?(?:(?:\\d+(?:st|nd|rd|th)|\\p{L}[\\p{L}'-]*)\\s+){1,4}?(?:${STREET_SUFFIXES.join("|")})\\.?(?![${LETTER_OR_DIGIT}])(?:,?\\s+(?:apt|apartment|unit|suite|ste|#)\\.?\\s*#?[\\p{L}\\p{N}-]+)?`,
+        "gu",
+      ),
+      folded,
+      "[ADDRESS]",
+    ),
+};
+
+/** In the contract's order of priority: names first, street addresses last. */
+export const NARRATIVE_RULES: readonly Rule[] = [
+  nameRule,
+  emailRule,
+  phoneRule,
+  ssnRule,
+  dobRule,
+  localIdRule,
+  addressRule,
+];
+
+/**
+ * Overlapping spans merge into one, so every character any rule matched is
+ * replaced; the merged span takes the token of its longest part (on equal
+ * length, of the rule listed first).
+ */
+const mergeSpans = (spans: Span[]): Span[] => {
+  const merged: Array<Span & { length: number }> = [];
+  for (const span of [...spans].sort((a, b) => a.start - b.start || b.end - a.end)) {
+    const last = merged.at(-1);
+    const length = span.end - span.start;
+    if (last && span.start < last.end) {
+      const better =
+        length > last.length || (length === last.length && span.priority < last.priority);
+      last.end = Math.max(last.end, span.end);
+      if (better) Object.assign(last, { token: span.token, priority: span.priority, length });
+    } else {
+      merged.push({ ...span, length });
+    }
+  }
+  return merged;
+};
+
+export const scrubNarrative = (narrative: string, subjects: NarrativeSubjects): string => {
+  const text = narrative.normalize("NFC");
+  const folded = foldForMatching(text);
+  const spans = NARRATIVE_RULES.flatMap((rule, priority) =>
+    rule.find(folded, subjects).map((span) => ({ ...span, priority })),
+  ).filter((span) => span.end > span.start);
+  let result = "";
+  let position = 0;
+  for (const span of mergeSpans(spans)) {
+    result += text.slice(position, span.start) + span.token;
+    position = span.end;
+  }
+  return result + text.slice(position);
+};

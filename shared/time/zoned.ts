@@ -1,0 +1,79 @@
+/**
+ * Calendar dates in the district's IANA time zone, without a date library:
+ * Intl gives a zone's wall-clock time for an instant, from which the offset
+ * follows.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatterFor = (timeZone: string) => {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+};
+
+export const isKnownTimeZone = (timeZone: string): boolean => {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Wall-clock fields of an instant in a zone. */
+const wallClock = (instant: number, timeZone: string) => {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
+    if (part.type !== "literal") parts[part.type] = Number(part.value);
+  }
+  return parts as Record<"year" | "month" | "day" | "hour" | "minute" | "second", number>;
+};
+
+const offsetMs = (instant: number, timeZone: string) => {
+  const wall = wallClock(instant, timeZone);
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+};
+
+/** The first instant of a calendar date (YYYY-MM-DD) in a zone. */
+export const startOfDay = (date: string, timeZone: string): Date => {
+  const [year, month, day] = date.split("-").map(Number);
+  const midnightAsUtc = Date.UTC(year!, month! - 1, day!);
+  const first = midnightAsUtc - offsetMs(midnightAsUtc, timeZone);
+  return new Date(midnightAsUtc - offsetMs(first, timeZone));
+};
+
+/** The calendar date (YYYY-MM-DD) of an instant in a zone. */
+export const calendarDate = (instant: Date | string, timeZone: string): string => {
+  const { year, month, day } = wallClock(new Date(instant).getTime(), timeZone);
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+};
+
+/** The date after a calendar date. */
+export const nextDate = (date: string): string => {
+  const [year, month, day] = date.split("-").map(Number);
+  return new Date(Date.UTC(year!, month! - 1, day! + 1)).toISOString().slice(0, 10);
+};
+
+export const isCalendarDate = (value: string): boolean => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [year, month, day] = value.split("-").map(Number);
+  const date = new Date(Date.UTC(year!, month! - 1, day!));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day
+  );
+};
+
+export const DEFAULT_TIME_ZONE = "America/Los_Angeles";
