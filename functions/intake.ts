@@ -10,10 +10,12 @@ import { observability } from "#shared/observability.ts";
 const { logger, metrics } = observability("intake");
 
 /** POST /incidents */
-export const handler = httpHandler({ logger, metrics }, async ({ event, principal }) => {
+export const handler = httpHandler({ logger, metrics }, "incident.submit", async (request) => {
+  const { event, principal } = request;
   requireRole(principal, "sro");
   const body = parseJsonBody({ contentType: header(event, "content-type"), body: rawBody(event) });
   const incident = validateIncidentEvent(body);
+  request.audit.target = incident.incidentId.toLowerCase();
   const { incidentId, repeat } = await acceptIncident(
     incident,
     principal,

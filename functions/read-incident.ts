@@ -1,16 +1,24 @@
 import { getIncident } from "#shared/adapters/incidents-table.ts";
-import { httpHandler } from "#shared/http/handler.ts";
+import { getRedacted } from "#shared/adapters/redacted-incidents-table.ts";
+import { unavailableOnFailure } from "#shared/http/errors.ts";
+import { header, httpHandler } from "#shared/http/handler.ts";
 import { json } from "#shared/http/responses.ts";
-import { unavailableOnFailure } from "#shared/incident/intake.ts";
-import { readIncidentAsAuthor } from "#shared/incident/read.ts";
+import { readIncident } from "#shared/incident/read.ts";
 import { observability } from "#shared/observability.ts";
 
 const { logger, metrics } = observability("read-incident");
 
-/** GET /incidents/{incidentId} */
-export const handler = httpHandler({ logger, metrics }, async ({ event, principal }) => {
-  const view = await readIncidentAsAuthor(event.pathParameters?.incidentId, principal, {
-    getIncident: (key) => unavailableOnFailure(() => getIncident(key)),
-  });
+/** GET /incidents/{incidentId}: the view the caller's role allows. */
+export const handler = httpHandler({ logger, metrics }, "incident.read", async (request) => {
+  const view = await readIncident(
+    request.event.pathParameters?.incidentId,
+    header(request.event, "x-access-reason"),
+    request.principal,
+    request.audit,
+    {
+      getIncident: (key) => unavailableOnFailure(() => getIncident(key)),
+      getRedacted: (key) => unavailableOnFailure(() => getRedacted(key)),
+    },
+  );
   return json(200, view);
 });

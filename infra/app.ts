@@ -1,7 +1,9 @@
 import { App, Aspects } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AwsSolutionsChecks } from "cdk-nag";
+import { DEFAULT_TIME_ZONE, isKnownTimeZone } from "../shared/time/zoned.ts";
 import { PipelineStack } from "./pipeline-stack.ts";
+import { DEFAULT_AUDIT_RETENTION_DAYS, MIN_AUDIT_RETENTION_DAYS } from "./resources.ts";
 import { StatefulStack } from "./stateful-stack.ts";
 
 /** Feature flags this app is written against, for the CLI and the tests alike. */
@@ -21,6 +23,16 @@ export const buildApp = (app: App) => {
   const logRetention = (Object.values(RetentionDays) as number[]).includes(retentionDays)
     ? (retentionDays as RetentionDays)
     : RetentionDays.ONE_YEAR;
+  const timeZone = String(app.node.tryGetContext("timeZone") ?? DEFAULT_TIME_ZONE);
+  if (!isKnownTimeZone(timeZone)) throw new Error("context timeZone must be an IANA time zone");
+  const auditRetentionDays = Number(
+    app.node.tryGetContext("auditRetentionDays") ?? DEFAULT_AUDIT_RETENTION_DAYS,
+  );
+  if (!Number.isInteger(auditRetentionDays) || auditRetentionDays < MIN_AUDIT_RETENTION_DAYS) {
+    throw new Error(
+      `context auditRetentionDays must be a whole number of at least ${MIN_AUDIT_RETENTION_DAYS}`,
+    );
+  }
   const env = {
     account: process.env.CDK_DEFAULT_ACCOUNT,
     region: process.env.CDK_DEFAULT_REGION,
@@ -35,6 +47,9 @@ export const buildApp = (app: App) => {
     description: "SRO incident pipeline: API, functions, queues and alarms",
     tables: stateful.tables,
     pipelineKey: stateful.pipelineKey,
+    studentKeySecret: stateful.studentKeySecret,
+    timeZone,
+    auditRetentionDays,
     userPool: stateful.userPool,
     formClient: stateful.formClient,
     logRetention,

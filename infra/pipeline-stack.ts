@@ -11,9 +11,11 @@ import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
 import { ProjectFunction } from "./constructs/project-function.ts";
@@ -24,12 +26,16 @@ import {
   QUEUES,
   type QueueKey,
   ROUTES,
+  SETTINGS,
   TABLES,
   type TableKey,
 } from "./resources.ts";
 
 export interface PipelineStackProps extends StackProps {
   tables: Record<TableKey, Table>;
+  studentKeySecret: ISecret;
+  timeZone: string;
+  auditRetentionDays: number;
   pipelineKey: IKey;
   userPool: UserPool;
   formClient: UserPoolClient;
@@ -64,9 +70,16 @@ export class PipelineStack extends Stack {
       new ProjectFunction(this, `${key[0]!.toUpperCase()}${key.slice(1)}Function`, {
         declaration: FUNCTIONS[key],
         logRetention: props.logRetention,
+        environment: {
+          [SETTINGS.timeZone]: props.timeZone,
+          [SETTINGS.auditRetentionDays]: String(props.auditRetentionDays),
+        },
       });
+    // Every HTTP function appends to the audit log, and may do nothing else to it.
+    const audited = (key: FunctionKey) =>
+      fn(key).useTable(tables.audit, TABLES.audit, ["dynamodb:PutItem"]);
 
-    const intake = fn("intake").useTable(tables.intakeReceipts, TABLES.intakeReceipts, [
+    const intake = audited("intake").useTable(tables.intakeReceipts, TABLES.intakeReceipts, [
       "dynamodb:PutItem",
     ]);
     this.sendsTo(intake, "intake");
@@ -81,11 +94,40 @@ export class PipelineStack extends Stack {
       }),
     );
 
-    const readIncident = fn("readIncident").useTable(tables.incidents, TABLES.incidents, [
-      "dynamodb:GetItem",
+    const redact = fn("redact").useTable(tables.redactedIncidents, TABLES.redactedIncidents, [
+      "dynamodb:PutItem",
     ]);
+    // Granted on the function's role: Secret.grantRead would edit the key
+    // policy in the data stack and tie the two stacks in a cycle.
+    redact.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [props.studentKeySecret.secretArn],
+      }),
+    );
+    props.pipelineKey.grantDecrypt(redact);
+    redact.addEnvironment(SETTINGS.studentKeySecretArn, props.studentKeySecret.secretArn);
+    redact.addEventSource(
+      new SqsEventSource(this.queues.redaction.queue, {
+        batchSize: QUEUES.redaction.batchSize,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    // The author's and the custodian's reads need the restricted table; the
+    // redacted reads of the same route go to the redacted table only.
+    const readIncident = audited("readIncident")
+      .useTable(tables.incidents, TABLES.incidents, ["dynamodb:GetItem"])
+      .useTable(tables.redactedIncidents, TABLES.redactedIncidents, ["dynamodb:GetItem"]);
+    const listIncidents = audited("listIncidents").useTable(
+      tables.redactedIncidents,
+      TABLES.redactedIncidents,
+      ["dynamodb:Query"],
+    );
+    const readAudit = audited("readAudit").useTable(tables.audit, TABLES.audit, ["dynamodb:Query"]);
     const openapi = fn("openapi");
-    this.functions = { intake, store, readIncident, openapi };
+    this.functions = { intake, store, redact, readIncident, listIncidents, readAudit, openapi };
 
     const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: props.logRetention });
     this.api = new HttpApi(this, "Api", {

@@ -12,6 +12,15 @@ export interface TableDeclaration {
   readonly envVar: string;
   /** Holds identifying student data: its own KMS key and the narrowest grants. */
   readonly restricted: boolean;
+  readonly indexes?: ReadonlyArray<IndexDeclaration>;
+  /** Items expire through DynamoDB TTL on this attribute (epoch seconds). */
+  readonly timeToLiveAttribute?: string;
+}
+
+export interface IndexDeclaration {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
 }
 
 export interface QueueDeclaration {
@@ -37,6 +46,26 @@ export const TABLES = {
     partitionKey: "incidentId",
     envVar: "INCIDENTS_TABLE",
     restricted: true,
+  },
+  redactedIncidents: {
+    id: "RedactedIncidents",
+    partitionKey: "incidentId",
+    envVar: "REDACTED_INCIDENTS_TABLE",
+    restricted: false,
+    indexes: [
+      // Listing by school and period, and district-wide by period: never a scan.
+      { name: "bySchool", partitionKey: "schoolId", sortKey: "occurredKey" },
+      { name: "byDistrict", partitionKey: "district", sortKey: "occurredKey" },
+    ],
+  },
+  audit: {
+    id: "AuditLog",
+    partitionKey: "month",
+    sortKey: "entryKey",
+    envVar: "AUDIT_TABLE",
+    restricted: false,
+    indexes: [{ name: "byUser", partitionKey: "userId", sortKey: "entryKey" }],
+    timeToLiveAttribute: "expiresAt",
   },
 } as const satisfies Record<string, TableDeclaration>;
 
@@ -78,12 +107,20 @@ export interface FunctionDeclaration {
 export const FUNCTIONS = {
   intake: { entry: "intake", timeoutSeconds: 10, memoryMb: 512 },
   readIncident: { entry: "read-incident", timeoutSeconds: 10, memoryMb: 512 },
+  listIncidents: { entry: "list-incidents", timeoutSeconds: 10, memoryMb: 512 },
+  readAudit: { entry: "read-audit", timeoutSeconds: 10, memoryMb: 512 },
   openapi: { entry: "openapi", timeoutSeconds: 5, memoryMb: 256 },
   store: {
     entry: "store",
     timeoutSeconds: QUEUES.intake.consumerTimeoutSeconds,
     memoryMb: 512,
     consumes: "intake",
+  },
+  redact: {
+    entry: "redact",
+    timeoutSeconds: QUEUES.redaction.consumerTimeoutSeconds,
+    memoryMb: 512,
+    consumes: "redaction",
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 
@@ -100,7 +137,9 @@ export interface RouteDeclaration {
 
 export const ROUTES: readonly RouteDeclaration[] = [
   { method: "POST", path: "/incidents", function: "intake" },
+  { method: "GET", path: "/incidents", function: "listIncidents" },
   { method: "GET", path: "/incidents/{incidentId}", function: "readIncident" },
+  { method: "GET", path: "/audit", function: "readAudit" },
   { method: "GET", path: "/openapi.json", function: "openapi", public: true },
 ];
 
@@ -108,3 +147,15 @@ export const ROUTES: readonly RouteDeclaration[] = [
 export const AUTH = {
   schoolIdsAttribute: "schoolIds",
 } as const;
+
+/** Settings that reach functions as environment variables (CDK context locally defaulted). */
+export const SETTINGS = {
+  timeZone: "DISTRICT_TIME_ZONE",
+  auditRetentionDays: "AUDIT_RETENTION_DAYS",
+  studentKeySecretArn: "STUDENT_KEY_SECRET_ARN",
+  studentKeySecretFile: "STUDENT_KEY_SECRET_FILE",
+} as const;
+
+/** The audit log is kept at least this long (CJIS 5.4: one year). */
+export const MIN_AUDIT_RETENTION_DAYS = 365;
+export const DEFAULT_AUDIT_RETENTION_DAYS = 730;

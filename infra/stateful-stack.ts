@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  ClientAttributes,
   Mfa,
   StringAttribute,
   UserPool,
@@ -9,6 +10,7 @@ import {
 } from "aws-cdk-lib/aws-cognito";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
 import { ROLES } from "../shared/auth/claims.ts";
@@ -26,6 +28,7 @@ export class StatefulStack extends Stack {
   readonly tables: Record<TableKey, Table>;
   readonly userPool: UserPool;
   readonly formClient: UserPoolClient;
+  readonly studentKeySecret: Secret;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -52,10 +55,40 @@ export class StatefulStack extends Stack {
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
+        ...(declaration.timeToLiveAttribute
+          ? { timeToLiveAttribute: declaration.timeToLiveAttribute }
+          : {}),
       });
     this.tables = Object.fromEntries(
-      Object.entries(TABLES).map(([key, declaration]) => [key, table(declaration)]),
+      (Object.entries(TABLES) as Array<[TableKey, TableDeclaration]>).map(([key, declaration]) => {
+        const created = table(declaration);
+        for (const index of declaration.indexes ?? []) {
+          created.addGlobalSecondaryIndex({
+            indexName: index.name,
+            partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+            sortKey: { name: index.sortKey, type: AttributeType.STRING },
+          });
+        }
+        return [key, created];
+      }),
     ) as Record<TableKey, Table>;
+
+    // The district secret behind student keys. Retained and never rotated:
+    // a new secret would give every student a new key and break the report's
+    // count of distinct students across incidents.
+    this.studentKeySecret = new Secret(this, "StudentKeySecret", {
+      description: "HMAC key for pseudonymous student keys (never rotate: keys would change)",
+      encryptionKey: this.pipelineKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.studentKeySecret, [
+      {
+        id: "AwsSolutions-SMG4",
+        reason:
+          "Rotating the HMAC key would change every student's pseudonymous key and break counts of distinct students across periods.",
+      },
+    ]);
 
     this.userPool = new UserPool(this, "Users", {
       selfSignUpEnabled: false,
@@ -89,6 +122,12 @@ export class StatefulStack extends Stack {
     this.formClient = this.userPool.addClient("FormClient", {
       generateSecret: false,
       authFlows: { userSrp: true },
+      // Users may not change their own role or schools: no custom attribute is writable.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ email: true })
+        .withCustomAttributes(AUTH.schoolIdsAttribute),
+      disableOAuth: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -70,7 +71,21 @@ export class ProjectFunction extends NodejsFunction {
    * configuration never drift apart.
    */
   useTable(table: ITable, declaration: TableDeclaration, actions: DynamoAction[]): this {
-    table.grant(this, ...actions);
+    // Explicit statements rather than table.grant(), which adds index/* for
+    // every action on a table that has indexes: only Query reaches an index,
+    // and only the declared ones.
+    const queries = actions.includes("dynamodb:Query");
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions,
+        resources: [
+          table.tableArn,
+          ...(queries
+            ? (declaration.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`)
+            : []),
+        ],
+      }),
+    );
     const writes = actions.some((action) => WRITE_ACTIONS.has(action));
     table.encryptionKey?.grant(
       this,

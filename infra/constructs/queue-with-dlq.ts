@@ -28,7 +28,8 @@ export class QueueWithDlq extends Construct {
       encryptionMasterKey: key,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(declaration)),
-      retentionPeriod: Duration.days(4),
+      // As long as the DLQ: a message whose consumer is down must not expire first.
+      retentionPeriod: Duration.days(declaration.dlqRetentionDays),
       deadLetterQueue: {
         queue: this.deadLetterQueue,
         maxReceiveCount: declaration.maxReceiveCount,

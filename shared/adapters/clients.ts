@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 /**
  * One client per container, created on first use. Endpoints come from the
@@ -9,10 +10,17 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 
-const clientDefaults = { maxAttempts: 3 } as const;
+/**
+ * Bounded waits: a slow service must end in a 503 the client can retry, well
+ * before the function's own timeout turns it into the gateway's 5xx.
+ */
+const clientDefaults = () => ({
+  maxAttempts: 3,
+  requestHandler: new NodeHttpHandler({ connectionTimeout: 1000, requestTimeout: 2500 }),
+});
 
 export const dynamo = (): DynamoDBDocumentClient => {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(clientDefaults), {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient(clientDefaults()), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documentClient;
@@ -22,7 +30,7 @@ export const sqs = (): SQSClient => {
   // With an endpoint override (the local stack), requests go there rather
   // than to the host named in the queue URL.
   sqsClient ??= new SQSClient({
-    ...clientDefaults,
+    ...clientDefaults(),
     ...(process.env.AWS_ENDPOINT_URL_SQS ? { useQueueUrlAsEndpoint: false } : {}),
   });
   return sqsClient;

@@ -67,3 +67,18 @@ export class ApiError extends Error {
     };
   }
 }
+
+/** Storage and queue failures leave the outcome unknown: the client retries. */
+export const unavailableOnFailure = async <T>(operation: () => Promise<T>): Promise<T> => {
+  try {
+    return await operation();
+  } catch (thrown) {
+    if (thrown instanceof ApiError) throw thrown;
+    const unavailable = new ApiError(
+      "UNAVAILABLE",
+      "Storage or the queue is unavailable; the outcome is unknown. Retry (a submission with the same incidentId).",
+    );
+    unavailable.cause = thrown;
+    throw unavailable;
+  }
+};

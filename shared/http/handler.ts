@@ -7,48 +7,84 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
+import { appendAuditEntry } from "../adapters/audit-log.ts";
+import type { AuditEntry, AuditOutcome } from "../audit/entry.ts";
 import { type Principal, principalFromClaims } from "../auth/claims.ts";
 import { errorKind } from "../observability.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, unavailableOnFailure } from "./errors.ts";
 import { toErrorResponse } from "./responses.ts";
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
+/** What the audit log records of a request; a route fills in its target and reason. */
+export interface AuditNote {
+  action: string;
+  target?: string;
+  reason?: string;
+  /** An allowed request that found nothing (a 200 with no data is still "allowed"). */
+  outcome?: AuditOutcome;
+}
+
 export interface HttpRequest {
   event: HttpEvent;
   principal: Principal;
+  audit: AuditNote;
 }
+
+export type AuditSink = (entry: AuditEntry) => Promise<void>;
 
 /**
  * The frame every HTTP function shares: reads the caller from the
- * authorizer's claims, turns refusals into contract errors, and logs and
- * counts each outcome by code, without any submitted value.
+ * authorizer's claims, turns refusals into contract errors, writes the
+ * request to the audit log, and logs and counts each outcome by code,
+ * without any submitted value. An allowed request whose audit entry cannot
+ * be written is answered 503: nothing is served unaudited.
  */
 export const httpHandler = (
   { logger, metrics }: { logger: Logger; metrics: Metrics },
+  action: string,
   route: (request: HttpRequest) => Promise<HttpResult>,
+  audit: AuditSink = appendAuditEntry,
 ) =>
   middy(async (event: HttpEvent): Promise<HttpResult> => {
-    logger.appendKeys({ requestId: event.requestContext?.requestId });
+    const requestId = event.requestContext?.requestId;
+    logger.appendKeys({ requestId });
+    const note: AuditNote = { action };
+    let principal: Principal | undefined;
+    const record = (outcome: AuditOutcome, code?: string) =>
+      audit({
+        at: new Date().toISOString(),
+        userId: principal?.userId ?? "unknown",
+        role: principal?.role ?? "unknown",
+        action: note.action,
+        ...(note.target ? { target: note.target } : {}),
+        outcome,
+        ...(code ? { code } : {}),
+        ...(note.reason ? { reason: note.reason } : {}),
+        ...(requestId ? { requestId } : {}),
+      });
     try {
-      const principal = principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+      principal = principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
       logger.appendKeys({ userId: principal.userId, role: principal.role });
-      const result = await route({ event, principal });
+      const result = await route({ event, principal, audit: note });
+      await unavailableOnFailure(() => record(note.outcome ?? "allowed"));
       metrics.addMetric(`Status${result.statusCode}`, MetricUnit.Count, 1);
       return result;
     } catch (thrown) {
       const response = toErrorResponse(thrown);
+      const status = response.statusCode ?? 500;
       const code = thrown instanceof ApiError ? thrown.code : "INTERNAL";
       const cause = thrown instanceof ApiError ? thrown.cause : thrown;
-      const details = {
-        code,
-        status: response.statusCode,
-        ...(cause ? { cause: errorKind(cause) } : {}),
-      };
-      if ((response.statusCode ?? 500) >= 500) logger.error("request failed", details);
+      const details = { code, status, ...(cause ? { cause: errorKind(cause) } : {}) };
+      if (status >= 500) logger.error("request failed", details);
       else logger.info("request refused", details);
       metrics.addMetric(`Refused_${code}`, MetricUnit.Count, 1);
+      const outcome: AuditOutcome =
+        status === 404 ? "not_found" : status >= 500 ? "failed" : "refused";
+      await record(outcome, code).catch((failure) =>
+        logger.error("audit entry not written", { code, cause: errorKind(failure) }),
+      );
       return response;
     } finally {
       logger.removeKeys(["requestId", "userId", "role"]);

@@ -54,24 +54,38 @@ export const normaliseFieldName = (key: string): string =>
 
 const isForbiddenKey = (key: string) => FORBIDDEN_FIELD_NAMES.has(normaliseFieldName(key));
 
+interface Visit {
+  node: unknown;
+  key?: string | number;
+  parent?: Visit;
+}
+
+const pathOf = (visit: Visit): JsonPath => {
+  const path: Array<string | number> = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) path.push(at.key);
+  return path.reverse();
+};
+
 /**
- * Paths of every forbidden key at any depth. Iterative so that a hostile,
- * deeply nested body cannot overflow the stack.
+ * Paths of every forbidden key at any depth. Iterative, and building a path
+ * only for a hit, so a hostile, deeply nested body costs linear time and no
+ * stack.
  */
 export const findForbiddenFields = (value: unknown): JsonPath[] => {
   const found: JsonPath[] = [];
-  const pending: Array<{ node: unknown; path: JsonPath }> = [{ node: value, path: [] }];
+  const pending: Visit[] = [{ node: value }];
   while (pending.length > 0) {
-    const { node, path } = pending.pop()!;
+    const visit = pending.pop()!;
+    const { node } = visit;
     if (Array.isArray(node)) {
       node.forEach((child, index) => {
-        pending.push({ node: child, path: [...path, index] });
+        pending.push({ node: child, key: index, parent: visit });
       });
     } else if (node !== null && typeof node === "object") {
       for (const [key, child] of Object.entries(node)) {
-        const childPath = [...path, key];
-        if (isForbiddenKey(key)) found.push(childPath);
-        pending.push({ node: child, path: childPath });
+        const childVisit = { node: child, key, parent: visit };
+        if (isForbiddenKey(key)) found.push(pathOf(childVisit));
+        pending.push(childVisit);
       }
     }
   }
@@ -104,7 +118,7 @@ export const findForbiddenTerms = (narrative: string): string[] =>
 export const formatPath = (path: JsonPath): string =>
   path.reduce<string>((text, segment) => {
     if (typeof segment === "number") return `${text}[${segment}]`;
-    const safe = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment);
+    const safe = segment === "*" || /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(segment);
     if (safe) return text === "" ? segment : `${text}.${segment}`;
     return `${text}[${JSON.stringify(segment)}]`;
   }, "");

@@ -1,5 +1,5 @@
 import type { Principal } from "../auth/claims.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, unavailableOnFailure } from "../http/errors.ts";
 import { submissionDigest } from "./digest.ts";
 import { type IntakeMessage, incidentKey } from "./messages.ts";
 import type { IncidentEventV1 } from "./schema.ts";
@@ -60,19 +60,4 @@ export const acceptIncident = async (
     }),
   );
   return { incidentId: event.incidentId, repeat: existing !== undefined };
-};
-
-/** Storage and queue failures leave the outcome unknown: the client retries. */
-export const unavailableOnFailure = async <T>(operation: () => Promise<T>): Promise<T> => {
-  try {
-    return await operation();
-  } catch (thrown) {
-    if (thrown instanceof ApiError) throw thrown;
-    const unavailable = new ApiError(
-      "UNAVAILABLE",
-      "Storage or the queue is unavailable; the outcome is unknown. Retry with the same incidentId.",
-    );
-    unavailable.cause = thrown;
-    throw unavailable;
-  }
 };

@@ -190,7 +190,7 @@ const occurredAt = z.iso
 
 /** The event's fields, for schemas derived from it (the redacted incident). */
 export const INCIDENT_EVENT_FIELDS = {
-  incidentId: z.uuid(),
+  incidentId: z.guid(),
   schemaVersion: z.literal(1),
   occurredAt,
   schoolId: z.string().regex(/^[A-Za-z0-9-]{1,32}$/, "must be 1-32 letters, digits or hyphens"),

@@ -1,11 +1,16 @@
 import type { z } from "zod";
 import { ApiError, type ErrorDetail } from "../http/errors.ts";
-import { findForbiddenFields, findForbiddenTerms, formatPath } from "./forbidden.ts";
-import { type IncidentEventV1, IncidentEventV1Schema } from "./schema.ts";
+import { findForbiddenFields, findForbiddenTerms, formatPath, type JsonPath } from "./forbidden.ts";
+import {
+  INCIDENT_EVENT_FIELDS,
+  type IncidentEventV1,
+  IncidentEventV1Schema,
+  PersonSchema,
+  StudentRefSchema,
+  StudentSchema,
+} from "./schema.ts";
 
 export const MAX_BODY_BYTES = 256 * 1024;
-/** Deeper than any valid event can be; refusing sooner keeps hostile bodies cheap. */
-export const MAX_JSON_DEPTH = 32;
 
 /** Zod's messages name the expectation, never the input (see `contractObject`). */
 export const issueToDetail = (issue: z.core.$ZodIssue): ErrorDetail => ({
@@ -17,23 +22,6 @@ const isJsonMediaType = (contentType: string | undefined) => {
   if (contentType === undefined) return false;
   const [mediaType] = contentType.split(";");
   return mediaType?.trim().toLowerCase() === "application/json";
-};
-
-const depthExceeds = (text: string, limit: number) => {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === "\\") i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === "{" || char === "[") {
-      depth++;
-      if (depth > limit) return true;
-    } else if (char === "}" || char === "]") depth--;
-  }
-  return false;
 };
 
 export interface RawBody {
@@ -56,17 +44,31 @@ export const parseJsonBody = ({ contentType, body }: RawBody): unknown => {
   } catch {
     throw new ApiError("MALFORMED_JSON", "The body is not valid UTF-8.");
   }
-  if (depthExceeds(text, MAX_JSON_DEPTH)) {
-    throw new ApiError("VALIDATION_FAILED", "The body is nested too deeply.", [
-      { path: "$", message: `nesting deeper than ${MAX_JSON_DEPTH} levels` },
-    ]);
-  }
   try {
     return JSON.parse(text);
   } catch {
     throw new ApiError("MALFORMED_JSON", "The body is not valid JSON.");
   }
 };
+
+const CONTRACT_KEYS: ReadonlySet<string> = new Set([
+  ...Object.keys(INCIDENT_EVENT_FIELDS),
+  ...Object.keys(StudentSchema.shape),
+  ...Object.keys(StudentRefSchema.shape),
+  ...Object.keys(PersonSchema.shape),
+]);
+
+/**
+ * A forbidden field's path names the forbidden key (a spelling of a listed
+ * name) but not the keys above it that the contract does not know: those
+ * were typed by the submitter and could be anything.
+ */
+const maskSubmittedKeys = (path: JsonPath): JsonPath =>
+  path.map((segment, index) =>
+    typeof segment === "number" || index === path.length - 1 || CONTRACT_KEYS.has(segment)
+      ? segment
+      : "*",
+  );
 
 /** The 422 rows: forbidden fields first, then the schema, then the narrative. */
 export const validateIncidentEvent = (body: unknown): IncidentEventV1 => {
@@ -76,7 +78,7 @@ export const validateIncidentEvent = (body: unknown): IncidentEventV1 => {
       "FORBIDDEN_FIELD",
       "Citizenship and immigration information may not be collected (California Education Code 234.7). Remove the field.",
       forbidden.map((path) => ({
-        path: formatPath(path),
+        path: formatPath(maskSubmittedKeys(path)),
         message: "field about citizenship or immigration status (Education Code 234.7)",
       })),
     );

@@ -171,19 +171,117 @@ describe("pipeline stack", () => {
       expect(route.Properties.AuthorizationType).toBe(publicRoute ? "NONE" : "JWT");
     }
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(
-      ["GET /incidents/{incidentId}", "GET /openapi.json", "POST /incidents"].sort(),
+      [
+        "GET /audit",
+        "GET /incidents",
+        "GET /incidents/{incidentId}",
+        "GET /openapi.json",
+        "POST /incidents",
+      ].sort(),
     );
   });
 
+  /** `Table:action` for every DynamoDB grant in a function's policy. */
+  const tableGrants = (prefix: string) =>
+    [
+      ...new Set(
+        policyStatements(pipeline, prefix).flatMap((statement) => {
+          const resource = JSON.stringify(statement.Resource);
+          const tables = Object.values(TABLES)
+            .map((table) => table.id)
+            .filter((id) => resource.includes(`FnGetAtt${id}`));
+          return [statement.Action]
+            .flat()
+            .filter((action) => action.startsWith("dynamodb:"))
+            .flatMap((action) => tables.map((id) => `${id}:${action.slice(9)}`));
+        }),
+      ),
+    ].sort();
+
   it("grants each function only the table actions it uses", () => {
-    const dynamoActions = (prefix: string) =>
-      actionsOf(policyStatements(pipeline, prefix)).filter((action) =>
-        action.startsWith("dynamodb:"),
-      );
-    expect(dynamoActions("IntakeFunction")).toEqual(["dynamodb:PutItem"]);
-    expect(dynamoActions("StoreFunction")).toEqual(["dynamodb:PutItem"]);
-    expect(dynamoActions("ReadIncidentFunction")).toEqual(["dynamodb:GetItem"]);
-    expect(dynamoActions("OpenapiFunction")).toEqual([]);
+    expect(tableGrants("IntakeFunction")).toEqual(["AuditLog:PutItem", "IntakeReceipts:PutItem"]);
+    expect(tableGrants("StoreFunction")).toEqual(["Incidents:PutItem"]);
+    expect(tableGrants("RedactFunction")).toEqual(["RedactedIncidents:PutItem"]);
+    expect(tableGrants("ReadIncidentFunction")).toEqual([
+      "AuditLog:PutItem",
+      "Incidents:GetItem",
+      "RedactedIncidents:GetItem",
+    ]);
+    expect(tableGrants("ListIncidentsFunction")).toEqual([
+      "AuditLog:PutItem",
+      "RedactedIncidents:Query",
+    ]);
+    expect(tableGrants("ReadAuditFunction")).toEqual(["AuditLog:PutItem", "AuditLog:Query"]);
+    expect(tableGrants("OpenapiFunction")).toEqual([]);
+  });
+
+  it("lets no function update, delete or batch-write anything, the audit log above all", () => {
+    const all = actionsOf(policyStatements(pipeline, ""));
+    for (const action of [
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:BatchWriteItem",
+      "dynamodb:*",
+    ]) {
+      expect(all).not.toContain(action);
+    }
+  });
+
+  it("keeps audit entries for at least a year through DynamoDB TTL", () => {
+    const audit = stateful.findResources("AWS::DynamoDB::Table")[
+      tableLogicalId(stateful, TABLES.audit.id)
+    ] as Resource;
+    expect(audit.Properties.TimeToLiveSpecification).toEqual({
+      AttributeName: "expiresAt",
+      Enabled: true,
+    });
+    const days = resources(pipeline, "AWS::Lambda::Function").map((fn) =>
+      Number(
+        (fn.Properties.Environment as { Variables: Record<string, string> }).Variables
+          .AUDIT_RETENTION_DAYS,
+      ),
+    );
+    for (const value of days) expect(value).toBeGreaterThanOrEqual(365);
+  });
+
+  it("lets only the store and the author/custodian read path near the restricted table and key", () => {
+    const incidentsTable = tableLogicalId(stateful, TABLES.incidents.id);
+    const touching = [
+      "Intake",
+      "Store",
+      "Redact",
+      "ReadIncident",
+      "ListIncidents",
+      "ReadAudit",
+      "Openapi",
+    ].filter((name) => {
+      const policy = JSON.stringify(policyStatements(pipeline, `${name}Function`));
+      return policy.includes(incidentsTable) || policy.includes("RestrictedDataKey");
+    });
+    expect(touching).toEqual(["Store", "ReadIncident"]);
+  });
+
+  it("gives the redact function the student key secret, and no one else", () => {
+    const holders = [
+      "Intake",
+      "Store",
+      "Redact",
+      "ReadIncident",
+      "ListIncidents",
+      "ReadAudit",
+      "Openapi",
+    ].filter((name) =>
+      actionsOf(policyStatements(pipeline, `${name}Function`)).includes(
+        "secretsmanager:GetSecretValue",
+      ),
+    );
+    expect(holders).toEqual(["Redact"]);
+  });
+
+  it("lets users change neither their role nor their schools", () => {
+    const client = resources(stateful, "AWS::Cognito::UserPoolClient")[0]!;
+    expect(client.Properties.WriteAttributes).toEqual(["email"]);
+    expect(client.Properties.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
   });
 
   it("keeps the intake function away from the restricted table", () => {
@@ -196,9 +294,7 @@ describe("pipeline stack", () => {
   });
 
   it("uses a wildcard resource only for X-Ray, which has no resource ARNs", () => {
-    const statements = ["Intake", "Store", "ReadIncident", "Openapi"].flatMap((name) =>
-      policyStatements(pipeline, `${name}Function`),
-    );
+    const statements = policyStatements(pipeline, "");
     for (const statement of statements.filter((candidate) => candidate.Resource === "*")) {
       for (const action of [statement.Action].flat()) expect(action).toMatch(/^xray:/);
     }

@@ -165,15 +165,22 @@ describe("parseJsonBody", () => {
     ).toBe(413);
   });
 
-  it("refuses invalid UTF-8 and hostile nesting with 4xx codes", () => {
+  it("refuses invalid UTF-8, truncated nesting and deep nesting with their own codes", () => {
     const invalid = Buffer.from([0x22, 0xc3, 0x28, 0x22]);
     expect(
       refusal(() => parseJsonBody({ contentType: "application/json", body: invalid })).code,
     ).toBe("MALFORMED_JSON");
-    const deep = body(`${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    const truncated = body("[".repeat(100_000));
     expect(
-      refusal(() => parseJsonBody({ contentType: "application/json", body: deep })).status,
-    ).toBe(422);
+      refusal(() => parseJsonBody({ contentType: "application/json", body: truncated })).code,
+    ).toBe("MALFORMED_JSON");
+    const deep = JSON.parse(`${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    expect(refusal(() => validateIncidentEvent(deep)).code).toBe("VALIDATION_FAILED");
+    let nested: unknown = { immigration: 1 };
+    for (let i = 0; i < 1000; i++) nested = { x: nested };
+    const forbidden = refusal(() => validateIncidentEvent(nested));
+    expect(forbidden.code).toBe("FORBIDDEN_FIELD");
+    expect(forbidden.details?.[0]?.path).toBe(`${Array(1000).fill("*").join(".")}.immigration`);
   });
 });
 
@@ -192,6 +199,8 @@ describe("error bodies never echo a submitted value", () => {
     (incident, value) => (incident.narrative = `${value} was deported`),
     (incident, value) => (incident.occurredAt = value),
     (incident, value) => (incident.students[0].ref.dateOfBirth = value),
+    (incident, value) => (incident[value] = { citizenship: 1 }),
+    (incident, value) => (incident.students[0][value] = [{ "Visa-Status": 1 }]),
   ];
 
   it("for any placement of a value in a refused body", () => {

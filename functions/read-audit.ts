@@ -1,0 +1,22 @@
+import { queryAudit } from "#shared/adapters/audit-log.ts";
+import { listAudit } from "#shared/audit/list.ts";
+import { unavailableOnFailure } from "#shared/http/errors.ts";
+import { httpHandler } from "#shared/http/handler.ts";
+import { json } from "#shared/http/responses.ts";
+import { observability } from "#shared/observability.ts";
+
+const { logger, metrics } = observability("read-audit");
+
+/** GET /audit?from=&to=&user=&cursor=&limit=: records custodians only, newest first. */
+export const handler = httpHandler({ logger, metrics }, "audit.read", async (request) => {
+  const page = await listAudit(
+    request.event.queryStringParameters,
+    request.principal,
+    request.audit,
+    {
+      queryAudit: (query) => unavailableOnFailure(() => queryAudit(query)),
+      now: () => new Date(),
+    },
+  );
+  return json(200, page);
+});

@@ -1,0 +1,24 @@
+import { putRedactedOnce } from "#shared/adapters/redacted-incidents-table.ts";
+import { studentKeySecret } from "#shared/adapters/student-key-secret.ts";
+import { RedactionMessageSchema } from "#shared/incident/messages.ts";
+import { observability } from "#shared/observability.ts";
+import { recordRedactedIncident } from "#shared/privacy/redact-stage.ts";
+import { queueConsumer } from "#shared/queue/consumer.ts";
+
+const { logger, metrics } = observability("redact");
+
+/** Redaction queue → redacted incidents table. It never reads the restricted table. */
+export const handler = queueConsumer(
+  { logger, metrics },
+  RedactionMessageSchema,
+  async (message) => {
+    const { written } = await recordRedactedIncident(message, {
+      secret: studentKeySecret,
+      putRedactedOnce,
+      now: () => new Date(),
+    });
+    logger.info(written ? "incident redacted" : "duplicate delivery, already redacted", {
+      incidentId: message.incidentKey,
+    });
+  },
+);

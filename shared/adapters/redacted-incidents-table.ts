@@ -1,0 +1,66 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { TABLES } from "../../infra/resources.ts";
+import { requireEnv } from "../config.ts";
+import type { RedactedRecord } from "../privacy/redact-stage.ts";
+import { dynamo } from "./clients.ts";
+
+const tableName = () => requireEnv(TABLES.redactedIncidents.envVar);
+const [bySchool, byDistrict] = TABLES.redactedIncidents.indexes;
+
+/** Writes the redacted record unless it is there already; true when this call wrote it. */
+export const putRedactedOnce = async (record: RedactedRecord): Promise<boolean> => {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: record,
+        ConditionExpression: "attribute_not_exists(incidentId)",
+      }),
+    );
+    return true;
+  } catch (thrown) {
+    if (thrown instanceof ConditionalCheckFailedException) return false;
+    throw thrown;
+  }
+};
+
+export const getRedacted = async (incidentKey: string): Promise<RedactedRecord | undefined> => {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: { incidentId: incidentKey } }),
+  );
+  return Item as RedactedRecord | undefined;
+};
+
+export interface RedactedQuery {
+  schoolId?: string;
+  /** Inclusive lower and upper bounds on `occurredKey`. */
+  fromKey: string;
+  toKey: string;
+  limit: number;
+  startKey?: Record<string, string>;
+}
+
+/** One page from the school or district index, oldest first. */
+export const queryRedacted = async (query: RedactedQuery) => {
+  const index = query.schoolId ? bySchool! : byDistrict!;
+  const { Items = [], LastEvaluatedKey } = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: index.name,
+      KeyConditionExpression: "#p = :p AND #s BETWEEN :from AND :to",
+      ExpressionAttributeNames: { "#p": index.partitionKey, "#s": index.sortKey },
+      ExpressionAttributeValues: {
+        ":p": query.schoolId ?? "district",
+        ":from": query.fromKey,
+        ":to": query.toKey,
+      },
+      Limit: query.limit,
+      ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
+    }),
+  );
+  return {
+    records: Items as RedactedRecord[],
+    lastKey: LastEvaluatedKey as Record<string, string> | undefined,
+  };
+};

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { AuditQuery } from "../adapters/audit-log.ts";
+import type { Principal } from "../auth/claims.ts";
+import { decodeCursor, encodeCursor } from "../http/cursor.ts";
+import { ApiError } from "../http/errors.ts";
+import type { AuditNote } from "../http/handler.ts";
+import { type Page, parseListQuery } from "../http/list-query.ts";
+import { type AuditEntry, type AuditItem, fromAuditItem, retentionDays } from "./entry.ts";
+
+export interface AuditListPorts {
+  queryAudit(query: AuditQuery): Promise<{
+    items: AuditItem[];
+    lastKey: Record<string, string> | undefined;
+  }>;
+  now(): Date;
+}
+
+const UserParam = z.string().min(1).max(256);
+
+const KeySchema = z.record(z.string().max(16), z.string().max(512));
+const CursorSchema = z.strictObject({
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
+  key: KeySchema.optional(),
+});
+
+const previousMonth = (month: string) => {
+  const [year, number] = month.split("-").map(Number);
+  return number === 1 ? `${year! - 1}-12` : `${year}-${String(number! - 1).padStart(2, "0")}`;
+};
+
+/**
+ * The audit log, newest first, for records custodians only. Entries live in
+ * month partitions; a page walks them from the period's end backwards. With
+ * `user`, one query on the by-user index does.
+ */
+export const listAudit = async (
+  parameters: Record<string, string | undefined> | undefined,
+  principal: Principal,
+  audit: AuditNote,
+  ports: AuditListPorts,
+): Promise<Page<AuditEntry>> => {
+  if (principal.role !== "records_custodian") {
+    throw new ApiError("FORBIDDEN", "Only a records custodian may read the audit log.");
+  }
+  const query = parseListQuery(parameters, { user: UserParam.optional() });
+  const now = ports.now();
+  const oldest = new Date(now.getTime() - retentionDays() * 86_400_000);
+  const fromKey = (query.fromInstant ?? oldest).toISOString();
+  const toKey = query.toExclusive
+    ? `${new Date(query.toExclusive.getTime() - 1).toISOString()}#~`
+    : "~";
+  audit.target = query.user ? `user:${query.user}` : "audit";
+  const cursor = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
+
+  if (query.user !== undefined) {
+    const { items, lastKey } = await ports.queryAudit({
+      userId: query.user,
+      fromKey,
+      toKey,
+      limit: query.limit,
+      ...(cursor?.key ? { startKey: cursor.key } : {}),
+    });
+    return {
+      items: items.map(fromAuditItem),
+      nextCursor: lastKey ? encodeCursor({ key: lastKey }) : null,
+    };
+  }
+
+  const lastMonth = fromKey.slice(0, 7);
+  let month =
+    cursor?.month ?? (query.toExclusive ? toKey.slice(0, 7) : now.toISOString().slice(0, 7));
+  let startKey = cursor?.key;
+  const items: AuditEntry[] = [];
+  while (month >= lastMonth) {
+    const page = await ports.queryAudit({
+      month,
+      fromKey,
+      toKey,
+      limit: query.limit - items.length,
+      ...(startKey ? { startKey } : {}),
+    });
+    items.push(...page.items.map(fromAuditItem));
+    if (page.lastKey) {
+      return { items, nextCursor: encodeCursor({ month, key: page.lastKey }) };
+    }
+    month = previousMonth(month);
+    startKey = undefined;
+    if (items.length >= query.limit) {
+      return { items, nextCursor: month >= lastMonth ? encodeCursor({ month }) : null };
+    }
+  }
+  return { items, nextCursor: null };
+};
