@@ -2,7 +2,12 @@ import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
 import type { TableDeclaration } from "../resources.ts";
 import { LOCAL_AWS_ENV } from "./env.ts";
 import { waitFor } from "./wait.ts";
@@ -92,19 +97,51 @@ export const provisionTables = async (
   } while (start);
   for (const { name, declaration } of tables) {
     if (existing.has(name)) continue;
-    const keys = [declaration.partitionKey, declaration.sortKey].filter(
-      (key): key is string => key !== undefined,
+    const keySchema = (partitionKey: string, sortKey?: string) =>
+      [partitionKey, sortKey]
+        .filter((key): key is string => key !== undefined)
+        .map(
+          (key, index) =>
+            ({ AttributeName: key, KeyType: index === 0 ? "HASH" : "RANGE" }) as const,
+        );
+    const indexes = declaration.indexes ?? [];
+    const attributes = new Set(
+      [
+        declaration.partitionKey,
+        declaration.sortKey,
+        ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+      ].filter((key): key is string => key !== undefined),
     );
     await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: keys.map((key) => ({ AttributeName: key, AttributeType: "S" })),
-        KeySchema: keys.map((key, index) => ({
+        AttributeDefinitions: [...attributes].map((key) => ({
           AttributeName: key,
-          KeyType: index === 0 ? "HASH" : "RANGE",
+          AttributeType: "S",
         })),
+        KeySchema: keySchema(declaration.partitionKey, declaration.sortKey),
+        ...(indexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                Projection: { ProjectionType: "ALL" },
+              })),
+            }
+          : {}),
       }),
     );
+    if (declaration.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: name,
+          TimeToLiveSpecification: {
+            AttributeName: declaration.timeToLiveAttribute,
+            Enabled: true,
+          },
+        }),
+      );
+    }
   }
 };

@@ -90,6 +90,9 @@ export const startPoller = (options: PollerOptions) => {
       failed = new Set(
         (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier),
       );
+      // Lambda treats a failure naming no record of the batch as a failed batch.
+      const ids = new Set(Messages.map((message) => message.MessageId));
+      if ([...failed].some((id) => !ids.has(id))) return;
     } catch (error) {
       options.onError?.(error);
       return;

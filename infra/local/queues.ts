@@ -75,6 +75,7 @@ export const startLocalQueues = async (options: {
   const restored = await restoreSnapshot(client, server, options.snapshotFile);
   if (restored > 0) console.log(`  restored ${restored} queued message(s) from the last run`);
 
+  let lastSaved = "";
   const saveSnapshot = () => {
     const snapshot: QueueSnapshot = { version: 1, savedAt: new Date().toISOString(), queues: {} };
     let count = 0;
@@ -93,26 +94,40 @@ export const startLocalQueues = async (options: {
       }));
       count += held.length;
     }
-    if (count > 0) {
-      const temporary = `${options.snapshotFile}.tmp`;
-      writeFileSync(temporary, JSON.stringify(snapshot), { mode: 0o600 });
-      renameSync(temporary, options.snapshotFile);
+    const text = JSON.stringify(snapshot.queues);
+    if (text !== lastSaved) {
+      if (count > 0) {
+        const temporary = `${options.snapshotFile}.tmp`;
+        writeFileSync(temporary, JSON.stringify(snapshot), { mode: 0o600 });
+        renameSync(temporary, options.snapshotFile);
+      } else {
+        rmSync(options.snapshotFile, { force: true });
+      }
+      lastSaved = text;
     }
     return count;
   };
+  // Saved every second too, so a crash loses nothing that was accepted: a
+  // message restored twice is harmless, the consumers being idempotent.
+  const saver = setInterval(saveSnapshot, 1000);
+  saver.unref();
 
   return {
     server,
     queues,
     saveSnapshot,
     stop: async () => {
+      clearInterval(saver);
       client.destroy();
       await server.stop();
     },
   };
 };
 
-/** Puts saved messages back on their queues, then removes the file so nothing is sent twice. */
+/**
+ * Puts saved messages back on their queues. The file stays until the next
+ * save replaces it, so a crash right after a restart loses nothing either.
+ */
 const restoreSnapshot = async (client: SQSClient, server: FauxqsServer, file: string) => {
   if (!existsSync(file)) return 0;
   const snapshot = JSON.parse(readFileSync(file, "utf8")) as QueueSnapshot;
@@ -131,7 +146,6 @@ const restoreSnapshot = async (client: SQSClient, server: FauxqsServer, file: st
       count++;
     }
   }
-  rmSync(file);
   return count;
 };
 

@@ -1,10 +1,20 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { resetClients } from "../../shared/adapters/clients.ts";
-import { FUNCTIONS, type FunctionKey, QUEUES, ROUTES, TABLES } from "../resources.ts";
+import { DEFAULT_TIME_ZONE } from "../../shared/time/zoned.ts";
+import {
+  DEFAULT_AUDIT_RETENTION_DAYS,
+  FUNCTIONS,
+  type FunctionKey,
+  QUEUES,
+  ROUTES,
+  SETTINGS,
+  TABLES,
+} from "../resources.ts";
 import { type DevIssuer, loadDevIssuer } from "./dev-issuer.ts";
 import {
   type DynamoDbLocal,
@@ -78,6 +88,12 @@ const takeLock = (dataDir: string) => {
   return () => rmSync(lockFile, { force: true });
 };
 
+/** The district secret behind student keys, made once per data folder (owner-only). */
+const ensureLocalSecret = (file: string) => {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return file;
+};
+
 const loadHandler = async (key: FunctionKey) => {
   const file = resolve(import.meta.dirname, "../../functions", `${FUNCTIONS[key].entry}.ts`);
   const module = (await import(pathToFileURL(file).href)) as { handler: unknown };
@@ -98,9 +114,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const releaseLock = takeLock(dataDir);
   applyLocalAwsEnv();
   const stops: Array<() => Promise<void> | void> = [releaseLock];
+  /** Runs every stop step even when one fails, so nothing is left running. */
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop();
+    const steps = stops.reverse();
     stops.length = 0;
+    for (const stop of steps) {
+      try {
+        await stop();
+      } catch (error) {
+        log(`stop step failed: ${error instanceof Error ? error.message : "error"}`);
+      }
+    }
   };
   try {
     log("starting DynamoDB Local");
@@ -146,6 +170,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     // Like a fresh Lambda container: clients are created again with these endpoints.
     resetClients();
 
+    process.env[SETTINGS.studentKeySecretFile] = ensureLocalSecret(
+      join(dataDir, "student-key.secret"),
+    );
+    process.env[SETTINGS.timeZone] ??= DEFAULT_TIME_ZONE;
+    process.env[SETTINGS.auditRetentionDays] ??= String(DEFAULT_AUDIT_RETENTION_DAYS);
+
     const issuer = await loadDevIssuer(join(dataDir, "dev-issuer-key.json"));
     const handlerFor = async (key: FunctionKey) => {
       const handler = await loadHandler(key);
@@ -165,7 +195,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           queueUrl: queue.url,
           queueArn,
           functionName: `${prefix}-${key}`,
-          declaration,
+          // Lambda requires a visibility timeout of at least the function's
+          // timeout; tests that shorten the first shorten the second with it.
+          declaration: {
+            ...declaration,
+            timeoutSeconds: Math.min(
+              declaration.timeoutSeconds,
+              options.visibilityTimeoutSeconds ?? declaration.timeoutSeconds,
+            ),
+          },
           batchSize: queue.declaration.batchSize,
           handler: (await handlerFor(key as FunctionKey)) as SqsHandler,
           concurrency: options.pollerConcurrency ?? 2,

@@ -71,12 +71,25 @@ export const postIncident = async (
   return { status: response.status, text, json: safeJson(text) };
 };
 
-export const getIncident = async (stack: LocalStack, token: string, incidentId: string) => {
-  const response = await fetch(`${stack.url}/incidents/${incidentId}`, {
-    headers: { authorization: `Bearer ${token}` },
+export const getIncident = async (
+  stack: LocalStack,
+  token: string,
+  incidentId: string,
+  headers: Record<string, string> = {},
+) => getJson(stack, token, `/incidents/${incidentId}`, headers);
+
+/** A GET with a bearer token; the text is kept for leak searches. */
+export const getJson = async (
+  stack: LocalStack,
+  token: string,
+  path: string,
+  headers: Record<string, string> = {},
+) => {
+  const response = await fetch(`${stack.url}${path}`, {
+    headers: { authorization: `Bearer ${token}`, ...headers },
   });
   const text = await response.text();
-  return { status: response.status, json: safeJson(text) };
+  return { status: response.status, text, json: safeJson(text) };
 };
 
 const safeJson = (text: string): any => {
@@ -85,6 +98,15 @@ const safeJson = (text: string): any => {
   } catch {
     return undefined;
   }
+};
+
+/** Waits until an analyst can read the incident, i.e. the redact stage wrote it. */
+export const waitUntilRedacted = async (stack: LocalStack, incidentId: string) => {
+  const analyst = await tokenFor(stack, "district_analyst");
+  await waitFor(async () => (await getIncident(stack, analyst, incidentId)).status === 200, {
+    timeoutMs: 20_000,
+    what: `redacted incident ${incidentId}`,
+  });
 };
 
 /** Waits until the author can read the incident back, i.e. the store stage wrote it. */
