@@ -22,8 +22,6 @@ export interface PollerOptions {
   declaration: FunctionDeclaration;
   batchSize: number;
   handler: SqsHandler;
-  /** Concurrent batches in flight, like Lambda's concurrent pollers. */
-  concurrency?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -99,7 +97,7 @@ export const startPoller = (options: PollerOptions) => {
     }
     const done = Messages.filter((message) => !failed.has(message.MessageId ?? ""));
     if (done.length === 0) return;
-    await options.client.send(
+    const { Failed = [] } = await options.client.send(
       new DeleteMessageBatchCommand({
         QueueUrl: options.queueUrl,
         Entries: done.map((message, index) => ({
@@ -108,6 +106,10 @@ export const startPoller = (options: PollerOptions) => {
         })),
       }),
     );
+    // A record that could not be deleted comes back after its visibility
+    // timeout, as in Lambda; the consumers are idempotent.
+    if (Failed.length > 0)
+      options.onError?.(new Error(`${Failed.length} processed message(s) not deleted`));
   };
 
   const loop = async () => {
@@ -121,7 +123,10 @@ export const startPoller = (options: PollerOptions) => {
     }
   };
 
-  for (let i = 0; i < (options.concurrency ?? 1); i++) loops.push(loop());
+  // One batch at a time: a handler module is one Lambda container, and
+  // containers never run two invocations at once. Powertools' batch
+  // processor keeps per-invocation state on its instance and relies on it.
+  loops.push(loop());
 
   return {
     /** Stops receiving and waits for the batches in flight to finish. */

@@ -37,8 +37,6 @@ export interface LocalStackOptions {
   prefix?: string;
   /** Shorter visibility timeout, for tests that watch retries and the DLQ. */
   visibilityTimeoutSeconds?: number;
-  /** Concurrent batches per queue consumer. */
-  pollerConcurrency?: number;
   /** Replace a function's handler (tests inject faults this way). */
   wrapHandler?: (key: FunctionKey, handler: unknown) => unknown;
   log?: (line: string) => void;
@@ -116,7 +114,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const stops: Array<() => Promise<void> | void> = [releaseLock];
   /** Runs every stop step even when one fails, so nothing is left running. */
   const stopAll = async () => {
-    const steps = stops.reverse();
+    const steps = [...stops].reverse();
     stops.length = 0;
     for (const stop of steps) {
       try {
@@ -206,7 +204,6 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           },
           batchSize: queue.declaration.batchSize,
           handler: (await handlerFor(key as FunctionKey)) as SqsHandler,
-          concurrency: options.pollerConcurrency ?? 2,
           onError: (error) =>
             log(`poller ${key}: ${error instanceof Error ? error.name : "error"}`),
         }),

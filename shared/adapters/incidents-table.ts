@@ -1,28 +1,16 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { StoredIncident } from "../incident/store.ts";
 import { dynamo } from "./clients.ts";
+import { putOnce } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.incidents.envVar);
 
 /** Writes the incident unless it is already there; true when this call wrote it. */
-export const putIncidentOnce = async (incident: StoredIncident): Promise<boolean> => {
+export const putIncidentOnce = (incident: StoredIncident): Promise<boolean> => {
   const { incidentKey, ...rest } = incident;
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { incidentId: incidentKey, ...rest },
-        ConditionExpression: "attribute_not_exists(incidentId)",
-      }),
-    );
-    return true;
-  } catch (thrown) {
-    if (thrown instanceof ConditionalCheckFailedException) return false;
-    throw thrown;
-  }
+  return putOnce(tableName(), "incidentId", { incidentId: incidentKey, ...rest });
 };
 
 export const getIncident = async (incidentKey: string): Promise<StoredIncident | undefined> => {

@@ -1,29 +1,16 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
 import { dynamo } from "./clients.ts";
+import { putOnce } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.redactedIncidents.envVar);
 const [bySchool, byDistrict] = TABLES.redactedIncidents.indexes;
 
 /** Writes the redacted record unless it is there already; true when this call wrote it. */
-export const putRedactedOnce = async (record: RedactedRecord): Promise<boolean> => {
-  try {
-    await dynamo().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: record,
-        ConditionExpression: "attribute_not_exists(incidentId)",
-      }),
-    );
-    return true;
-  } catch (thrown) {
-    if (thrown instanceof ConditionalCheckFailedException) return false;
-    throw thrown;
-  }
-};
+export const putRedactedOnce = (record: RedactedRecord): Promise<boolean> =>
+  putOnce(tableName(), "incidentId", { ...record });
 
 export const getRedacted = async (incidentKey: string): Promise<RedactedRecord | undefined> => {
   const { Item } = await dynamo().send(

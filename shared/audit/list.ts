@@ -4,7 +4,7 @@ import type { Principal } from "../auth/claims.ts";
 import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
-import { type Page, parseListQuery } from "../http/list-query.ts";
+import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
 import { type AuditEntry, type AuditItem, fromAuditItem, retentionDays } from "./entry.ts";
 
 export interface AuditListPorts {
@@ -48,10 +48,7 @@ export const listAudit = async (
   const query = parseListQuery(parameters, { user: UserParam.optional() });
   const now = ports.now();
   const oldest = new Date(now.getTime() - retentionDays() * 86_400_000);
-  const fromKey = (query.fromInstant ?? oldest).toISOString();
-  const toKey = query.toExclusive
-    ? `${new Date(query.toExclusive.getTime() - 1).toISOString()}#~`
-    : "~";
+  const { fromKey, toKey } = periodKeys(query.fromInstant ?? oldest, query.toExclusive);
   audit.target = query.user ? `user:${query.user}` : "audit";
   const cursor = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
 

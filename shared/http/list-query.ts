@@ -71,3 +71,12 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/**
+ * Sort keys that begin with a UTC instant: the period's bounds in the same
+ * form, inclusive, for a BETWEEN condition.
+ */
+export const periodKeys = (fromInstant?: Date, toExclusive?: Date) => ({
+  fromKey: fromInstant ? fromInstant.toISOString() : "0",
+  toKey: toExclusive ? `${new Date(toExclusive.getTime() - 1).toISOString()}#~` : "~",
+});

@@ -4,7 +4,7 @@ import type { Principal } from "../auth/claims.ts";
 import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
-import { type Page, parseListQuery } from "../http/list-query.ts";
+import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
 import type { RedactedIncident } from "../privacy/redact.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
 
@@ -22,12 +22,6 @@ const CursorSchema = z.strictObject({
   occurredKey: z.string().max(128),
   schoolId: z.string().max(32).optional(),
   district: z.literal("district").optional(),
-});
-
-/** Keys sort as UTC instants: the period's bounds in the same form. */
-const periodKeys = (fromInstant?: Date, toExclusive?: Date) => ({
-  fromKey: fromInstant ? fromInstant.toISOString() : "0",
-  toKey: toExclusive ? `${new Date(toExclusive.getTime() - 1).toISOString()}#~` : "~",
 });
 
 /**
@@ -80,5 +74,3 @@ export const listIncidents = async (
     nextCursor: lastKey ? encodeCursor(lastKey) : null,
   };
 };
-
-export { periodKeys };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RedactedIncidentSchema } from "../privacy/redact.ts";
 import { IncidentEventV1Schema } from "./schema.ts";
 
 /** JSON Schema (2020-12) of the incident event, generated from the validating zod schema. */
@@ -43,6 +44,47 @@ export const AuthorViewSchema = z.strictObject({
   receivedAt: z.iso.datetime(),
 });
 
+export const RedactedViewSchema = z.strictObject({
+  view: z.literal("redacted"),
+  incident: RedactedIncidentSchema,
+});
+
+const page = (item: z.ZodType) =>
+  z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+
+const AuditEntrySchema = z.strictObject({
+  at: z.iso.datetime(),
+  userId: z.string(),
+  role: z.string(),
+  action: z.string(),
+  target: z.string().optional(),
+  outcome: z.enum(["allowed", "refused", "not_found", "failed"]),
+  code: z.string().optional(),
+  reason: z.string().optional(),
+  requestId: z.string().optional(),
+});
+
+const listParameters = [
+  {
+    name: "from",
+    in: "query",
+    schema: { type: "string", format: "date" },
+    description: "first date, inclusive, in the district's time zone",
+  },
+  {
+    name: "to",
+    in: "query",
+    schema: { type: "string", format: "date" },
+    description: "last date, inclusive",
+  },
+  { name: "cursor", in: "query", schema: { type: "string" } },
+  {
+    name: "limit",
+    in: "query",
+    schema: { type: "integer", minimum: 1, maximum: 200, default: 50 },
+  },
+];
+
 const schemaOf = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", unrepresentable: "any" });
 
@@ -66,12 +108,35 @@ export const openApiDocument = () => ({
       IncidentEventV1: incidentEventJsonSchema(),
       Accepted: schemaOf(AcceptedSchema),
       AuthorView: schemaOf(AuthorViewSchema),
+      RedactedView: schemaOf(RedactedViewSchema),
+      IncidentPage: schemaOf(page(RedactedIncidentSchema)),
+      AuditPage: schemaOf(page(AuditEntrySchema)),
       Error: schemaOf(ErrorBodySchema),
     },
   },
   security: [{ bearer: [] }],
   paths: {
     "/incidents": {
+      get: {
+        operationId: "listIncidents",
+        summary:
+          "Redacted incidents of a school or the district, oldest first (school_admin, district_analyst)",
+        parameters: [
+          ...listParameters,
+          { name: "schoolId", in: "query", schema: { type: "string" } },
+        ],
+        responses: {
+          "200": {
+            description: "A page",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/IncidentPage" } },
+            },
+          },
+          "400": errorResponse("VALIDATION_FAILED"),
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN"),
+        },
+      },
       post: {
         operationId: "submitIncident",
         summary: "Submit an incident (role sro, for one of the token's schools)",
@@ -122,6 +187,22 @@ export const openApiDocument = () => ({
           "403": errorResponse("FORBIDDEN: role may not read incidents this way"),
           "404": errorResponse("NOT_FOUND: no such incident among yours"),
           "503": errorResponse("UNAVAILABLE"),
+        },
+      },
+    },
+    "/audit": {
+      get: {
+        operationId: "listAudit",
+        summary: "The audit log, newest first (records_custodian only)",
+        parameters: [...listParameters, { name: "user", in: "query", schema: { type: "string" } }],
+        responses: {
+          "200": {
+            description: "A page",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/AuditPage" } } },
+          },
+          "400": errorResponse("VALIDATION_FAILED"),
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN"),
         },
       },
     },

@@ -11,6 +11,7 @@ import {
   queueDepth,
   startTestStack,
   tokenFor,
+  waitUntilRedacted,
   waitUntilStored,
 } from "../support/local-stack.ts";
 
@@ -23,7 +24,9 @@ let dynamo: ReturnType<typeof localDynamoClient>;
 
 beforeAll(async () => {
   stack = await startTestStack({
-    visibilityTimeoutSeconds: 1,
+    // Short enough to see five receives within the test, long enough that a
+    // batch on a busy machine finishes before its messages reappear.
+    visibilityTimeoutSeconds: 4,
     wrapHandler: (key, handler) =>
       key !== "store"
         ? handler
@@ -110,21 +113,10 @@ describe("exactly-once effect", () => {
     expect(await storedItem(incident.incidentId)).toEqual(first);
   });
 
-  it("forwards every stored incident to the redaction queue", async () => {
+  it("forwards every stored incident to the redact stage", async () => {
     const incident = newIncident();
     await postIncident(stack, sro, incident);
-    await waitUntilStored(stack, sro, incident.incidentId);
-    const seen: string[] = [];
-    await waitFor(
-      async () => {
-        const { Messages = [] } = await stack.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queue("redaction").url, MaxNumberOfMessages: 10 }),
-        );
-        seen.push(...Messages.map((message) => JSON.parse(message.Body ?? "{}").incidentKey));
-        return seen.includes(incident.incidentId);
-      },
-      { timeoutMs: 10_000, what: "redaction message" },
-    );
+    await waitUntilRedacted(stack, incident.incidentId);
   });
 });
 
@@ -153,13 +145,12 @@ describe("poison messages", () => {
       sent.set(MessageId!, index < good.length ? "good" : "poison");
     }
     await waitFor(async () => (await queueDepth(stack, queue("intake").dlqUrl)) >= poison.length, {
-      timeoutMs: 40_000,
+      timeoutMs: 60_000,
       what: "poison messages in the DLQ",
     });
     for (const incident of good) expect(await countStored(incident.incidentId)).toBe(1);
     for (const [messageId, kind] of sent) {
-      if (kind === "good") expect(deliveries.get(messageId)).toBe(1);
-      else expect(deliveries.get(messageId)).toBe(5);
+      expect(deliveries.get(messageId)).toBe(kind === "good" ? 1 : 5);
     }
     const { Messages = [] } = await stack.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queue("intake").dlqUrl, MaxNumberOfMessages: 10 }),
