@@ -24,6 +24,25 @@ const isJsonMediaType = (contentType: string | undefined) => {
   return mediaType?.trim().toLowerCase() === "application/json";
 };
 
+/** Every key and string in a parsed value is well-formed Unicode (iterative: any depth). */
+const isWellFormedJson = (value: unknown): boolean => {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node === "string") {
+      if (!node.isWellFormed()) return false;
+    } else if (Array.isArray(node)) {
+      pending.push(...node);
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, child] of Object.entries(node)) {
+        if (!key.isWellFormed()) return false;
+        pending.push(child);
+      }
+    }
+  }
+  return true;
+};
+
 export interface RawBody {
   contentType: string | undefined;
   /** The body as sent, decoded from base64 where the gateway encoded it. */
@@ -44,11 +63,21 @@ export const parseJsonBody = ({ contentType, body }: RawBody): unknown => {
   } catch {
     throw new ApiError("MALFORMED_JSON", "The body is not valid UTF-8.");
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new ApiError("MALFORMED_JSON", "The body is not valid JSON.");
   }
+  // JSON escapes can spell half a surrogate pair, which no store accepts;
+  // refused here, it cannot become an accepted incident that never stores.
+  if (!isWellFormedJson(parsed)) {
+    throw new ApiError(
+      "MALFORMED_JSON",
+      "The body holds an unpaired surrogate escape; text must be valid Unicode.",
+    );
+  }
+  return parsed;
 };
 
 const CONTRACT_KEYS: ReadonlySet<string> = new Set([

@@ -51,7 +51,7 @@ const mutatedIncident = fc
 describe("no request body of any shape gets a 5xx", () => {
   it("arbitrary JSON values", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.jsonValue(), async (value) => {
+      fc.asyncProperty(fc.jsonValue({ stringUnit: "binary" }), async (value) => {
         expectContractAnswer(await postIncident(stack, sro, JSON.stringify(value)));
       }),
       { numRuns: 150 },

@@ -147,6 +147,17 @@ describe("parseJsonBody", () => {
     expect(refusal(() => parseJsonBody({ contentType, body: body("{}") })).code).toBe(code);
   });
 
+  it("refuses escapes that spell half a surrogate pair, and keeps whole pairs", () => {
+    const parse = (text: string) => () =>
+      parseJsonBody({ contentType: "application/json", body: body(text) });
+    expect(refusal(parse('{"narrative":"a\\ud800b"}')).code).toBe("MALFORMED_JSON");
+    expect(refusal(parse('{"x\\udfff":1}')).code).toBe("MALFORMED_JSON");
+    expect(parse('{"narrative":"\\ud83d\\ude00 😀"}')()).toEqual({ narrative: "😀 😀" });
+    expect(parse('{"narrative":"typed \\\\ud800 as text"}')()).toEqual({
+      narrative: "typed \\ud800 as text",
+    });
+  });
+
   it("accepts application/json with parameters and any case", () => {
     expect(
       parseJsonBody({ contentType: " APPLICATION/JSON ; charset=UTF-8", body: body("{}") }),
