@@ -1,0 +1,245 @@
+import type { RedactedIncident } from "../privacy/redact.ts";
+import { calendarDate } from "../time/zoned.ts";
+import {
+  DECISION_POINT_NAMES,
+  type DecisionPoint,
+  DIMENSIONS,
+  type DimensionName,
+  decisionPointsOf,
+} from "./definitions.ts";
+import { type Enrollment, scopeEnrollment } from "./enrollment.ts";
+import { normalQuantile } from "./normal.ts";
+import type { ReportParameters, ReportRequest } from "./request.ts";
+import { suppressForPublication } from "./suppression.ts";
+
+export type RiskRatioNote =
+  | "below_min_cell"
+  | "below_min_n"
+  | "comparison_below_min_cell"
+  | "comparison_below_min_n"
+  | "suppressed"
+  | null;
+
+export interface ReportRow {
+  group: string;
+  enrollment: number;
+  students: number | null;
+  events: number | null;
+  risk: number | null;
+  comparisonStudents: number | null;
+  comparisonEnrollment: number;
+  comparisonRisk: number | null;
+  riskRatio: number | null;
+  riskRatioNote: RiskRatioNote;
+  ciLow: number | null;
+  ciHigh: number | null;
+  exceedsThreshold: boolean;
+  significant: boolean;
+  flagged: boolean;
+  rri: number | null;
+  suppressed: boolean;
+}
+
+export interface ReportTable {
+  decisionPoint: DecisionPoint;
+  dimension: DimensionName;
+  totalStudents: number | null;
+  notRecorded: number | null;
+  rows: ReportRow[];
+}
+
+export interface Report {
+  reportVersion: 1;
+  schoolYear: string;
+  period: { from: string; to: string };
+  scope: ReportRequest["scope"];
+  parameters: ReportParameters;
+  totals: { incidents: number | null; subjects: number | null; students: number | null };
+  tables: ReportTable[];
+}
+
+/** What the engine keeps per distinct student: bounded, whatever the number of incidents. */
+interface StudentTally {
+  /** The earliest incident in which the student is a subject decides the groups. */
+  firstAt: number;
+  firstId: string;
+  groups: Array<string | undefined>;
+  /** (incident, student) pairs per decision point, in DECISION_POINT_NAMES order. */
+  events: number[];
+}
+
+const quotient = (numerator: number, denominator: number) =>
+  denominator === 0 ? null : numerator / denominator;
+
+/** The Katz log interval of a risk ratio; null where its variance is not positive. */
+export const katzInterval = (
+  riskRatio: number,
+  [a, n1, c, n0]: [number, number, number, number],
+  z: number,
+): { ciLow: number | null; ciHigh: number | null } => {
+  const v = 1 / a - 1 / n1 + 1 / c - 1 / n0;
+  if (!(v > 0)) return { ciLow: null, ciHigh: null };
+  const spread = z * Math.sqrt(v);
+  return {
+    ciLow: Math.exp(Math.log(riskRatio) - spread),
+    ciHigh: Math.exp(Math.log(riskRatio) + spread),
+  };
+};
+
+/**
+ * The disproportionality report (contracts section 5), fed one redacted
+ * incident at a time: memory grows with distinct students, not incidents.
+ */
+export class ReportAccumulator {
+  private readonly students = new Map<string, StudentTally>();
+  private incidents = 0;
+  private subjects = 0;
+
+  constructor(private readonly request: ReportRequest) {}
+
+  add(incident: RedactedIncident): void {
+    const { period, scope, parameters } = this.request;
+    if (scope.level === "school" && incident.schoolId !== scope.schoolId) return;
+    const date = calendarDate(incident.occurredAt, parameters.timeZone);
+    if (date < period.from || date > period.to) return;
+    this.incidents++;
+    const at = Date.parse(incident.occurredAt);
+    const id = incident.incidentId.toLowerCase();
+    incident.students.forEach((student, index) => {
+      if (student.role !== "subject") return;
+      this.subjects++;
+      // Without a key a subject is a distinct student in each incident.
+      const key = student.studentKey ? `k:${student.studentKey}` : `i:${id}#${index}`;
+      let tally = this.students.get(key);
+      const groups = DIMENSIONS.map((dimension) => dimension.groupOf(student));
+      if (!tally) {
+        tally = { firstAt: at, firstId: id, groups, events: DECISION_POINT_NAMES.map(() => 0) };
+        this.students.set(key, tally);
+      } else if (at < tally.firstAt || (at === tally.firstAt && id < tally.firstId)) {
+        Object.assign(tally, { firstAt: at, firstId: id, groups });
+      }
+      for (const point of decisionPointsOf(student.actions)) {
+        const position = DECISION_POINT_NAMES.indexOf(point);
+        tally.events[position] = (tally.events[position] ?? 0) + 1;
+      }
+    });
+  }
+
+  report(enrollment: Enrollment): Report {
+    const { request } = this;
+    const { parameters } = request;
+    const scoped = scopeEnrollment(
+      enrollment,
+      request.scope.level === "school" ? request.scope.schoolId : undefined,
+    );
+    const z = normalQuantile((1 + parameters.confidenceLevel) / 2);
+    const tallies = [...this.students.values()];
+
+    const tables: ReportTable[] = [];
+    const contactStudents = new Map<DimensionName, Map<string, number>>();
+    DECISION_POINT_NAMES.forEach((decisionPoint, position) => {
+      for (const [dimensionIndex, dimension] of DIMENSIONS.entries()) {
+        const groups = dimension.groups as readonly string[];
+        const students = new Map<string, number>(groups.map((group) => [group, 0]));
+        const events = new Map<string, number>(groups.map((group) => [group, 0]));
+        let totalStudents = 0;
+        let notRecorded = 0;
+        for (const tally of tallies) {
+          const count = tally.events[position] ?? 0;
+          if (count === 0) continue;
+          totalStudents++;
+          const group = tally.groups[dimensionIndex];
+          if (group === undefined) {
+            notRecorded++;
+            continue;
+          }
+          students.set(group, (students.get(group) ?? 0) + 1);
+          events.set(group, (events.get(group) ?? 0) + count);
+        }
+        if (decisionPoint === "contact") contactStudents.set(dimension.name, students);
+        const enrolled = (group: string) => scoped.get(dimension.name)?.get(group) ?? 0;
+        const reference =
+          dimension.reference ??
+          groups.reduce(
+            (best, group) => (enrolled(group) > enrolled(best) ? group : best),
+            groups[0]!,
+          );
+        const contact = contactStudents.get(dimension.name)!;
+        const rate = (group: string) => {
+          const numerator = students.get(group) ?? 0;
+          const denominator =
+            decisionPoint === "contact" ? enrolled(group) : (contact.get(group) ?? 0);
+          const minimum = decisionPoint === "contact" ? parameters.minN : parameters.minCell;
+          return { value: quotient(numerator, denominator), enough: denominator >= minimum };
+        };
+        const referenceRate = rate(reference);
+
+        const rows = groups.map((group): ReportRow => {
+          const a = students.get(group) ?? 0;
+          const n1 = enrolled(group);
+          const c = groups
+            .filter((other) => other !== group)
+            .reduce((sum, other) => sum + (students.get(other) ?? 0), 0);
+          const n0 = groups
+            .filter((other) => other !== group)
+            .reduce((sum, other) => sum + enrolled(other), 0);
+          const risk = quotient(a, n1);
+          const comparisonRisk = quotient(c, n0);
+          const riskRatioNote: RiskRatioNote =
+            a < parameters.minCell
+              ? "below_min_cell"
+              : n1 < parameters.minN
+                ? "below_min_n"
+                : c < parameters.minCell
+                  ? "comparison_below_min_cell"
+                  : n0 < parameters.minN
+                    ? "comparison_below_min_n"
+                    : null;
+          // Past the minimums both risks exist and the comparison's is above 0.
+          const riskRatio = riskRatioNote === null ? risk! / comparisonRisk! : null;
+          const interval =
+            riskRatio !== null
+              ? katzInterval(riskRatio, [a, n1, c, n0], z)
+              : { ciLow: null, ciHigh: null };
+          const exceedsThreshold = riskRatio !== null && riskRatio > parameters.riskRatioThreshold;
+          const significant = interval.ciLow !== null && interval.ciLow > 1;
+          const own = rate(group);
+          const rri =
+            own.enough && referenceRate.enough && referenceRate.value && own.value !== null
+              ? own.value / referenceRate.value
+              : null;
+          return {
+            group,
+            enrollment: n1,
+            students: a,
+            events: events.get(group) ?? 0,
+            risk,
+            comparisonStudents: c,
+            comparisonEnrollment: n0,
+            comparisonRisk,
+            riskRatio,
+            riskRatioNote,
+            ...interval,
+            exceedsThreshold,
+            significant,
+            flagged: exceedsThreshold && significant,
+            rri,
+            suppressed: false,
+          };
+        });
+        tables.push({ decisionPoint, dimension: dimension.name, totalStudents, notRecorded, rows });
+      }
+    });
+
+    const report: Report = {
+      reportVersion: 1,
+      schoolYear: request.schoolYear,
+      period: request.period,
+      scope: request.scope,
+      parameters,
+      totals: { incidents: this.incidents, subjects: this.subjects, students: tallies.length },
+      tables,
+    };
+    return parameters.public ? suppressForPublication(report, DIMENSIONS) : report;
+  }
+}

@@ -1,0 +1,421 @@
+import { describe, expect, it } from "vitest";
+import type { RedactedIncident } from "../../shared/privacy/redact.ts";
+import {
+  katzInterval,
+  type Report,
+  ReportAccumulator,
+  type ReportRow,
+} from "../../shared/report/engine.ts";
+import { parseEnrollmentCsv } from "../../shared/report/enrollment.ts";
+import { normalQuantile } from "../../shared/report/normal.ts";
+import { type ReportRequestInput, reportRequest } from "../../shared/report/request.ts";
+
+/** A distinct 64-character key per prefix and number. */
+const keyOf = (prefix: string, i: number) =>
+  `${prefix}${String(i).padStart(8, "0")}`.padEnd(64, "0");
+type StudentSpec = Partial<RedactedIncident["students"][number]>;
+let sequence = 0;
+const incident = (occurredAt: string, students: StudentSpec[], schoolId = "S1"): RedactedIncident =>
+  ({
+    incidentId: `00000000-0000-4000-8000-${String(++sequence).padStart(12, "0")}`,
+    schemaVersion: 1,
+    occurredAt,
+    schoolId,
+    location: "hallway",
+    initiatedBy: "staff_request",
+    category: "other",
+    students: students.map((student) => ({
+      role: "subject",
+      grade: "10",
+      raceEthnicity: ["not_recorded"],
+      gender: "not_recorded",
+      disability: "not_recorded",
+      englishLearner: "not_recorded",
+      actions: [],
+      ...student,
+    })),
+  }) as RedactedIncident;
+
+/** Enrollment with the same total in every dimension, the rest as not_reported. */
+const enrollmentCsv = (
+  schools: Record<string, Record<string, Record<string, number>>>,
+  total: number,
+) => {
+  const lines = ["schoolYear,schoolId,dimension,group,enrollment"];
+  for (const [school, dimensions] of Object.entries(schools)) {
+    for (const dimension of [
+      "raceEthnicity",
+      "gender",
+      "disability",
+      "englishLearner",
+      "gradeBand",
+    ]) {
+      const groups = dimensions[dimension] ?? {};
+      let sum = 0;
+      for (const [group, count] of Object.entries(groups)) {
+        lines.push(`2025-26,${school},${dimension},${group},${count}`);
+        sum += count;
+      }
+      lines.push(`2025-26,${school},${dimension},not_reported,${total - sum}`);
+    }
+  }
+  return parseEnrollmentCsv(lines.join("\n"), "2025-26", "refuse");
+};
+
+const run = (
+  incidents: RedactedIncident[],
+  enrollment: ReturnType<typeof enrollmentCsv>,
+  input: ReportRequestInput = {},
+) => {
+  const accumulator = new ReportAccumulator(reportRequest({ schoolYear: "2025-26", ...input }));
+  for (const item of incidents) accumulator.add(item);
+  return accumulator.report(enrollment);
+};
+
+const row = (report: Report, decisionPoint: string, dimension: string, group: string): ReportRow =>
+  report.tables
+    .find((table) => table.decisionPoint === decisionPoint && table.dimension === dimension)!
+    .rows.find((candidate) => candidate.group === group)!;
+
+describe("normal quantile and the Katz interval", () => {
+  it("uses the exact quantile", () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 14);
+    expect(normalQuantile(0.995)).toBeCloseTo(2.5758293035489004, 13);
+  });
+
+  it("reproduces the published check, 11 of 25 against 3 of 34", () => {
+    const rr = 11 / 25 / (3 / 34);
+    expect(rr).toBeCloseTo(4.98667, 5);
+    const exact = katzInterval(rr, [11, 25, 3, 34], normalQuantile(0.975));
+    expect(exact.ciLow).toBeCloseTo(1.55156, 5);
+    expect(exact.ciHigh).toBeCloseTo(16.02696, 4);
+    const textbook = katzInterval(rr, [11, 25, 3, 34], 1.96);
+    expect(textbook.ciLow).toBeCloseTo(1.55153, 5);
+    expect(textbook.ciHigh).toBeCloseTo(16.02731, 4);
+  });
+
+  it("gives no interval when the variance is not positive", () => {
+    expect(katzInterval(1, [40, 30, 100, 90], 1.96)).toEqual({ ciLow: null, ciHigh: null });
+  });
+});
+
+describe("the report engine", () => {
+  const published = () => {
+    const students: StudentSpec[] = [
+      ...Array.from({ length: 11 }, (_, i) => ({
+        studentKey: keyOf("a", i),
+        disability: "yes" as const,
+        actions: ["arrest" as const],
+      })),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        studentKey: keyOf("b", i),
+        disability: "no" as const,
+        actions: ["arrest" as const],
+      })),
+    ];
+    return students.map((student) => incident("2025-10-01T10:00:00-07:00", [student]));
+  };
+  const enrollment = enrollmentCsv({ S1: { disability: { yes: 25, no: 34 } } }, 59);
+
+  it("computes the published check through the whole engine", () => {
+    const report = run(published(), enrollment, { minCell: 3, minN: 20 });
+    const yes = row(report, "arrest", "disability", "yes");
+    expect(yes).toMatchObject({
+      enrollment: 25,
+      students: 11,
+      events: 11,
+      comparisonStudents: 3,
+      comparisonEnrollment: 34,
+    });
+    expect(yes.riskRatio).toBeCloseTo(4.98667, 5);
+    expect(yes.ciLow).toBeCloseTo(1.55156, 5);
+    expect(yes.ciHigh).toBeCloseTo(16.02696, 4);
+    expect(yes).toMatchObject({
+      exceedsThreshold: true,
+      significant: true,
+      flagged: true,
+      riskRatioNote: null,
+    });
+    expect(report.totals).toEqual({ incidents: 14, subjects: 14, students: 14 });
+  });
+
+  it.each([
+    [{ minCell: 12, minN: 20 }, "yes", "below_min_cell"],
+    [{ minCell: 3, minN: 26 }, "yes", "below_min_n"],
+    [{ minCell: 4, minN: 20 }, "yes", "comparison_below_min_cell"],
+    [{ minCell: 3, minN: 26 }, "no", "comparison_below_min_n"],
+  ])("notes why a ratio is missing: %j %s → %s", (parameters, group, note) => {
+    const report = run(published(), enrollment, parameters);
+    const result = row(report, "arrest", "disability", group);
+    expect(result.riskRatio).toBeNull();
+    expect(result.riskRatioNote).toBe(note);
+    expect(result).toMatchObject({
+      ciLow: null,
+      ciHigh: null,
+      exceedsThreshold: false,
+      significant: false,
+      flagged: false,
+    });
+  });
+
+  it("counts only subjects, and a student once across incidents and schools for the district", () => {
+    const key = "c".repeat(64);
+    const items = [
+      incident(
+        "2025-09-01T10:00:00-07:00",
+        [
+          { studentKey: key, actions: ["citation"] },
+          { role: "witness", studentKey: "d".repeat(64) },
+        ],
+        "S1",
+      ),
+      incident("2025-09-02T10:00:00-07:00", [{ studentKey: key, actions: ["citation"] }], "S2"),
+      incident("2025-09-03T10:00:00-07:00", [{ actions: ["citation"] }], "S2"),
+      incident("2025-09-04T10:00:00-07:00", [{ actions: ["citation"] }], "S2"),
+    ];
+    const schools = enrollmentCsv({ S1: {}, S2: {} }, 100);
+    const district = run(items, schools);
+    expect(district.totals).toEqual({ incidents: 4, subjects: 4, students: 3 });
+    const citation = district.tables.find(
+      (t) => t.decisionPoint === "citation" && t.dimension === "gender",
+    )!;
+    expect(citation.totalStudents).toBe(3);
+    expect(citation.notRecorded).toBe(3);
+    const s2 = run(items, schools, { schoolId: "S2" });
+    expect(s2.totals).toEqual({ incidents: 3, subjects: 3, students: 3 });
+    expect(s2.scope).toEqual({ level: "school", schoolId: "S2" });
+  });
+
+  it("takes a student's groups from the earliest incident, ties broken by incident id", () => {
+    const key = "e".repeat(64);
+    const later = incident("2025-10-02T10:00:00-07:00", [
+      { studentKey: key, gender: "male", actions: ["arrest"] },
+    ]);
+    const earlier = incident("2025-10-01T10:00:00-07:00", [{ studentKey: key, gender: "female" }]);
+    const report = run(
+      [later, earlier],
+      enrollmentCsv({ S1: { gender: { male: 40, female: 40 } } }, 80),
+    );
+    expect(row(report, "arrest", "gender", "female")).toMatchObject({ students: 1, events: 1 });
+    expect(row(report, "arrest", "gender", "male").students).toBe(0);
+    expect(row(report, "contact", "gender", "female")).toMatchObject({ students: 1, events: 2 });
+
+    const tieKey = "f".repeat(64);
+    const first = incident("2025-10-05T10:00:00-07:00", [
+      { studentKey: tieKey, gender: "nonbinary" },
+    ]);
+    const second = incident("2025-10-05T17:00:00Z", [{ studentKey: tieKey, gender: "male" }]);
+    // Same instant: the lower incident id (the first created) wins.
+    const tie = run([second, first], enrollmentCsv({ S1: {} }, 10));
+    expect(row(tie, "contact", "gender", "nonbinary").students).toBe(1);
+    expect(row(tie, "contact", "gender", "male").students).toBe(0);
+  });
+
+  it("reads the period's ends as calendar dates in the district's time zone", () => {
+    const items = [
+      incident("2025-09-30T23:59:00-07:00", [{}]), // 30 Sep, Pacific: in
+      incident("2025-10-01T06:59:00Z", [{}]), // 30 Sep 23:59 Pacific: in
+      incident("2025-10-01T07:00:00Z", [{}]), // 1 Oct 00:00 Pacific: out
+      incident("2025-09-01T06:59:59Z", [{}]), // 31 Aug 23:59 Pacific: out
+      incident("2025-09-01T07:00:00Z", [{}]), // 1 Sep 00:00 Pacific: in
+    ];
+    const report = run(items, enrollmentCsv({ S1: {} }, 10), {
+      from: "2025-09-01",
+      to: "2025-09-30",
+    });
+    expect(report.totals.incidents).toBe(3);
+    const utc = run(items, enrollmentCsv({ S1: {} }, 10), {
+      from: "2025-09-01",
+      to: "2025-09-30",
+      timeZone: "UTC",
+    });
+    expect(utc.totals.incidents).toBe(2);
+    expect(report.period).toEqual({ from: "2025-09-01", to: "2025-09-30" });
+  });
+
+  it("computes the relative rate index against the reference group", () => {
+    const students: StudentSpec[] = [
+      ...Array.from({ length: 20 }, (_, i) => ({
+        studentKey: keyOf("w", i),
+        raceEthnicity: ["white" as const],
+        actions: i < 5 ? ["arrest" as const] : [],
+      })),
+      ...Array.from({ length: 40 }, (_, i) => ({
+        studentKey: keyOf("x", i),
+        raceEthnicity: ["black" as const],
+        actions: i < 20 ? ["arrest" as const] : [],
+      })),
+    ];
+    const items = students.map((student) => incident("2025-10-01T10:00:00-07:00", [student]));
+    const report = run(
+      items,
+      enrollmentCsv({ S1: { raceEthnicity: { white: 200, black: 100 } } }, 300),
+      { minCell: 5, minN: 30 },
+    );
+    // contact: (40/100) / (20/200) = 4; arrest: (20/40) / (5/20) = 2
+    expect(row(report, "contact", "raceEthnicity", "black").rri).toBeCloseTo(4, 12);
+    expect(row(report, "arrest", "raceEthnicity", "black").rri).toBeCloseTo(2, 12);
+    expect(row(report, "arrest", "raceEthnicity", "white").rri).toBeCloseTo(1, 12);
+    expect(row(report, "arrest", "raceEthnicity", "asian").rri).toBeNull();
+  });
+
+  it("lists every table in order, every group as a row", () => {
+    const report = run([], enrollmentCsv({ S1: {} }, 10));
+    expect(report.tables).toHaveLength(11 * 5);
+    expect(report.tables.slice(0, 5).map((table) => table.dimension)).toEqual([
+      "raceEthnicity",
+      "gender",
+      "disability",
+      "englishLearner",
+      "gradeBand",
+    ]);
+    expect(report.tables[0]!.rows.map((r) => r.group)).toEqual([
+      "american_indian_alaska_native",
+      "asian",
+      "black",
+      "hispanic_latino",
+      "middle_eastern_north_african",
+      "native_hawaiian_pacific_islander",
+      "white",
+      "multiracial",
+    ]);
+    expect(Object.keys(report)).toEqual([
+      "reportVersion",
+      "schoolYear",
+      "period",
+      "scope",
+      "parameters",
+      "totals",
+      "tables",
+    ]);
+  });
+});
+
+describe("public reports", () => {
+  const items = [
+    ...Array.from({ length: 12 }, (_, i) =>
+      incident("2025-10-01T10:00:00-07:00", [{ studentKey: keyOf("m", i), gender: "male" }]),
+    ),
+    ...Array.from({ length: 3 }, (_, i) =>
+      incident("2025-10-01T10:00:00-07:00", [{ studentKey: keyOf("f", i), gender: "female" }]),
+    ),
+    ...Array.from({ length: 25 }, (_, i) =>
+      incident("2025-10-01T10:00:00-07:00", [{ studentKey: keyOf("n", i), gender: "nonbinary" }]),
+    ),
+  ];
+  const enrollment = enrollmentCsv(
+    { S1: { gender: { male: 100, female: 100, nonbinary: 100 } } },
+    300,
+  );
+
+  it("suppresses small cells and the smallest other non-zero cell", () => {
+    const report = run(items, enrollment, { public: true });
+    const table = report.tables.find(
+      (t) => t.decisionPoint === "contact" && t.dimension === "gender",
+    )!;
+    expect(table.rows.map((r) => [r.group, r.students, r.suppressed])).toEqual([
+      ["male", null, true],
+      ["female", null, true],
+      ["nonbinary", 25, false],
+    ]);
+    expect(table.notRecorded).toBe(0);
+    const female = table.rows[1]!;
+    expect(female).toMatchObject({
+      events: null,
+      risk: null,
+      comparisonStudents: null,
+      riskRatioNote: "suppressed",
+      flagged: false,
+      rri: null,
+    });
+    expect(female.enrollment).toBe(100);
+  });
+
+  it("hides small totals, keeps zeros, and nulls rri where the reference row is hidden", () => {
+    const report = run(items.slice(12, 15), enrollment, { public: true });
+    expect(report.totals).toEqual({ incidents: null, subjects: null, students: null });
+    const arrest = report.tables.find(
+      (t) => t.decisionPoint === "arrest" && t.dimension === "gender",
+    )!;
+    expect(arrest.totalStudents).toBe(0);
+    expect(arrest.rows.every((r) => r.students === 0 && !r.suppressed)).toBe(true);
+  });
+
+  it("refuses a school scope or a period outside the partition", () => {
+    expect(() => reportRequest({ schoolYear: "2025-26", public: true, schoolId: "S1" })).toThrow(
+      /district/,
+    );
+    expect(() =>
+      reportRequest({ schoolYear: "2025-26", public: true, from: "2025-07-01", to: "2025-12-31" }),
+    ).toThrow(/partition/);
+    expect(() =>
+      reportRequest({
+        schoolYear: "2025-26",
+        public: true,
+        partition: "semester",
+        from: "2025-07-01",
+        to: "2025-12-31",
+      }),
+    ).not.toThrow();
+    expect(() =>
+      reportRequest({ schoolYear: "2025-26", public: true, partition: "quarter" }),
+    ).toThrow(/partition/);
+  });
+});
+
+describe("report requests and enrollment", () => {
+  it.each([
+    [{ schoolYear: "2025-27" }, "schoolYear"],
+    [{ schoolYear: "2025-26", from: "2026-07-01" }, "from"],
+    [{ schoolYear: "2025-26", minCell: 0 }, "minCell"],
+    [{ schoolYear: "2025-26", minN: 2.5 }, "minN"],
+    [{ schoolYear: "2025-26", riskRatioThreshold: 0 }, "riskRatioThreshold"],
+    [{ schoolYear: "2025-26", confidenceLevel: 1 }, "confidenceLevel"],
+    [{ schoolYear: "2025-26", timeZone: "Mars/Olympus" }, "timeZone"],
+    [{ schoolYear: "2025-26", partition: "month" }, "partition"],
+  ])("refuses %j", (input, field) => {
+    expect(() => reportRequest(input)).toThrow(expect.objectContaining({ field }));
+  });
+
+  it.each([
+    ["schoolYear,schoolId,group,dimension,enrollment\n", /line 1: the header/],
+    [
+      "schoolYear,schoolId,dimension,group,enrollment\n2025-26,S1,height,tall,3",
+      /line 2: unknown dimension/,
+    ],
+    [
+      "schoolYear,schoolId,dimension,group,enrollment\n2025-26,S1,gender,other,3",
+      /line 2: unknown group/,
+    ],
+    [
+      "schoolYear,schoolId,dimension,group,enrollment\n2025-26,S1,gender,male,-3",
+      /line 2: enrollment/,
+    ],
+    [
+      "schoolYear,schoolId,dimension,group,enrollment\n2025-26,S1,gender,male,3\n2025-26,S1,gender,male,3",
+      /line 3: a second row/,
+    ],
+    [
+      'schoolYear,schoolId,dimension,group,enrollment\n2025-26,S1,gender,"male,3',
+      /line 2: a quoted field/,
+    ],
+    ["schoolYear,schoolId,dimension,group,enrollment\n2025-26,S1,gender,male,3", /does not add up/],
+    [
+      "schoolYear,schoolId,dimension,group,enrollment\n2024-25,S1,gender,male,3",
+      /line 2: every row must be of the school year/,
+    ],
+  ])("refuses bad enrollment CSV %#", (csv, message) => {
+    expect(() => parseEnrollmentCsv(csv, "2025-26", "refuse")).toThrow(message);
+  });
+
+  it("reads a BOM, CRLF and quoted fields, and skips other years when asked", () => {
+    const csv =
+      "\uFEFFschoolYear,schoolId,dimension,group,enrollment\r\n" +
+      ["raceEthnicity", "gender", "disability", "englishLearner", "gradeBand"]
+        .map((dimension) => `"2025-26","S1","${dimension}","not_reported","7"`)
+        .join("\r\n") +
+      "\r\n2024-25,S1,gender,male,3\r\n";
+    const enrollment = parseEnrollmentCsv(csv, "2025-26", "ignore");
+    expect(enrollment.get("S1")?.get("gender")?.get("not_reported")).toBe(7);
+  });
+});
