@@ -1,0 +1,135 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream, readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { ApiError } from "../shared/http/errors.ts";
+import { incidentKey } from "../shared/incident/messages.ts";
+import { validateIncidentEvent } from "../shared/incident/validate.ts";
+import { redactIncident } from "../shared/privacy/redact.ts";
+import { reportCsv } from "../shared/report/csv.ts";
+import { ReportAccumulator } from "../shared/report/engine.ts";
+import { parseEnrollmentCsv } from "../shared/report/enrollment.ts";
+import { ReportInputError, reportRequest } from "../shared/report/request.ts";
+
+/**
+ * `npm run --silent report -- --incidents FILE.ndjson --enrollment FILE.csv
+ * --school-year 2025-26 [...]`: the report from files, with the pipeline's
+ * own validation, pseudonymisation and engine. Exit 0 on success, 2 for
+ * refused arguments or input (the message names the flag or line).
+ */
+const refuse = (message: string): never => {
+  process.stderr.write(`report: ${message}\n`);
+  process.exit(2);
+};
+
+const numberFlag = (value: string | undefined, flag: string) => {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+(\.\d+)?$/.test(value)) refuse(`${flag} must be a number`);
+  return Number(value);
+};
+
+const main = async () => {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        incidents: { type: "string" },
+        enrollment: { type: "string" },
+        "school-year": { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        school: { type: "string" },
+        public: { type: "boolean" },
+        partition: { type: "string" },
+        "min-cell": { type: "string" },
+        "min-n": { type: "string" },
+        threshold: { type: "string" },
+        confidence: { type: "string" },
+        "time-zone": { type: "string" },
+        format: { type: "string" },
+        out: { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    return refuse(error instanceof Error ? error.message : "unknown option");
+  }
+  const format = (values.format as string | undefined) ?? "json";
+  if (format !== "json" && format !== "csv") refuse("--format must be json or csv");
+  if (!values.incidents) refuse("--incidents FILE.ndjson is required");
+  if (!values.enrollment) refuse("--enrollment FILE.csv is required");
+
+  let request: ReturnType<typeof reportRequest>;
+  try {
+    request = reportRequest({
+      schoolYear: values["school-year"],
+      from: values.from,
+      to: values.to,
+      schoolId: values.school,
+      public: values.public === true ? true : undefined,
+      partition: values.partition,
+      minCell: numberFlag(values["min-cell"] as string | undefined, "--min-cell"),
+      minN: numberFlag(values["min-n"] as string | undefined, "--min-n"),
+      riskRatioThreshold: numberFlag(values.threshold as string | undefined, "--threshold"),
+      confidenceLevel: numberFlag(values.confidence as string | undefined, "--confidence"),
+      timeZone: values["time-zone"],
+    });
+  } catch (error) {
+    return refuse(
+      error instanceof ReportInputError ? `${error.message} (${error.field})` : "invalid request",
+    );
+  }
+
+  let enrollmentText: string;
+  try {
+    enrollmentText = readFileSync(values.enrollment as string, "utf8");
+  } catch {
+    return refuse("--enrollment: the file cannot be read");
+  }
+  let enrollment: ReturnType<typeof parseEnrollmentCsv>;
+  try {
+    enrollment = parseEnrollmentCsv(enrollmentText, request.schoolYear, "ignore");
+  } catch (error) {
+    return refuse(`--enrollment ${error instanceof Error ? error.message : "invalid"}`);
+  }
+
+  // Keys only need to be consistent within one run; the report shows none.
+  const secret = randomBytes(32).toString("hex");
+  const accumulator = new ReportAccumulator(request);
+  const seen = new Set<string>();
+  let lineNumber = 0;
+  const lines = createInterface({
+    input: createReadStream(values.incidents as string, { encoding: "utf8" }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      if (line.trim() === "") continue;
+      let event: ReturnType<typeof validateIncidentEvent>;
+      try {
+        event = validateIncidentEvent(JSON.parse(line));
+      } catch (error) {
+        const detail =
+          error instanceof ApiError
+            ? `${error.code}${error.details?.[0] ? ` at ${error.details[0].path}: ${error.details[0].message}` : ""}`
+            : "not valid JSON";
+        return refuse(`--incidents line ${lineNumber}: ${detail}`);
+      }
+      // As in the pipeline, the first incident under an id is the one kept.
+      const key = incidentKey(event.incidentId);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      accumulator.add(redactIncident(event, secret));
+    }
+  } catch {
+    return refuse("--incidents: the file cannot be read");
+  }
+
+  const report = accumulator.report(enrollment);
+  const output = format === "csv" ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+  if (values.out) writeFileSync(values.out as string, output);
+  else process.stdout.write(output);
+};
+
+await main();

@@ -1,0 +1,176 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dir = mkdtempSync(join(tmpdir(), "sro-report-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const example = JSON.parse(
+  readFileSync(new URL("../fixtures/example-incident.json", import.meta.url), "utf8"),
+);
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+const dimensions = ["raceEthnicity", "gender", "disability", "englishLearner", "gradeBand"];
+const enrollment = file(
+  "enrollment.csv",
+  [
+    "schoolYear,schoolId,dimension,group,enrollment",
+    ...dimensions.map((dimension) => `2025-26,${example.schoolId},${dimension},not_reported,500`),
+    "2024-25,OLD,gender,male,1",
+  ].join("\n"),
+);
+const incidents = file(
+  "incidents.ndjson",
+  `${[
+    example,
+    {
+      ...example,
+      incidentId: "7f1c2a34-9b7e-4d2a-8f51-0c3e5a7b9d10",
+      occurredAt: "2025-10-01T09:00:00-07:00",
+    },
+    example,
+  ]
+    .map((event) => JSON.stringify(event))
+    .join("\n")}\n`,
+);
+
+const report = (...args: string[]) =>
+  spawnSync("node_modules/.bin/tsx", ["cli/report.ts", ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+
+describe("npm run report", () => {
+  it("prints the JSON report, counting a repeated incident once", () => {
+    const result = report(
+      "--incidents",
+      incidents,
+      "--enrollment",
+      enrollment,
+      "--school-year",
+      "2025-26",
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.totals).toEqual({ incidents: 2, subjects: 2, students: 1 });
+    expect(json.tables).toHaveLength(55);
+  });
+
+  it("writes CSV to a file", () => {
+    const out = join(dir, "report.csv");
+    const result = report(
+      "--incidents",
+      incidents,
+      "--enrollment",
+      enrollment,
+      "--school-year",
+      "2025-26",
+      "--format",
+      "csv",
+      "--out",
+      out,
+    );
+    expect(result.status).toBe(0);
+    const lines = readFileSync(out, "utf8").trim().split("\r\n");
+    expect(lines[0]).toMatch(/^decisionPoint,dimension,group,/);
+    expect(lines).toHaveLength(1 + 11 * (8 + 3 + 2 + 2 + 3));
+  });
+
+  it.each([
+    [["--school-year", "2025-26"], /--incidents/],
+    [["--incidents", "x", "--enrollment", "y", "--school-year", "2025-26", "--bogus"], /bogus/],
+    [
+      ["--incidents", "x", "--enrollment", "y", "--school-year", "2025-26", "--min-cell", "0"],
+      /minCell/,
+    ],
+    [
+      ["--incidents", "x", "--enrollment", "y", "--school-year", "2025-26", "--format", "pdf"],
+      /--format/,
+    ],
+    [
+      [
+        "--incidents",
+        "x",
+        "--enrollment",
+        "y",
+        "--school-year",
+        "2025-26",
+        "--time-zone",
+        "Nowhere/X",
+      ],
+      /time zone/,
+    ],
+    [
+      ["--incidents", "x", "--enrollment", "y", "--school-year", "2025-26", "--from", "2027-01-01"],
+      /outside the school year/,
+    ],
+    [
+      [
+        "--incidents",
+        "x",
+        "--enrollment",
+        "y",
+        "--school-year",
+        "2025-26",
+        "--public",
+        "--school",
+        "S1",
+      ],
+      /district/,
+    ],
+  ])("refuses %j with exit code 2", (args, message) => {
+    const result = report(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("names the line of bad NDJSON and of bad CSV, without quoting it", () => {
+    const bad = file("bad.ndjson", `${JSON.stringify(example)}\n{"incidentId": "Marisol"\n`);
+    const result = report(
+      "--incidents",
+      bad,
+      "--enrollment",
+      enrollment,
+      "--school-year",
+      "2025-26",
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/line 2/);
+    expect(result.stderr).not.toContain("Marisol");
+    const invalid = file(
+      "invalid.ndjson",
+      `${JSON.stringify({ ...example, location: "Quintero" })}\n`,
+    );
+    const refused = report(
+      "--incidents",
+      invalid,
+      "--enrollment",
+      enrollment,
+      "--school-year",
+      "2025-26",
+    );
+    expect(refused.stderr).toMatch(/line 1: VALIDATION_FAILED at location/);
+    expect(refused.stderr).not.toContain("Quintero");
+    const csv = file(
+      "bad.csv",
+      "schoolYear,schoolId,dimension,group,enrollment\n2025-26,S1,gender,male,=1+1\n",
+    );
+    const csvResult = report(
+      "--incidents",
+      incidents,
+      "--enrollment",
+      csv,
+      "--school-year",
+      "2025-26",
+    );
+    expect(csvResult.status).toBe(2);
+    expect(csvResult.stderr).toMatch(/line 2: enrollment must be a whole number/);
+  });
+});
