@@ -47,6 +47,7 @@ export const buildApp = (app: App) => {
     description: "SRO incident pipeline: API, functions, queues and alarms",
     tables: stateful.tables,
     pipelineKey: stateful.pipelineKey,
+    queueKey: stateful.queueKey,
     studentKeySecret: stateful.studentKeySecret,
     timeZone,
     auditRetentionDays,

@@ -37,6 +37,7 @@ export interface PipelineStackProps extends StackProps {
   timeZone: string;
   auditRetentionDays: number;
   pipelineKey: IKey;
+  queueKey: IKey;
   userPool: UserPool;
   formClient: UserPoolClient;
   logRetention: RetentionDays;
@@ -58,11 +59,11 @@ export class PipelineStack extends Stack {
     this.queues = {
       intake: new QueueWithDlq(this, QUEUES.intake.id, {
         declaration: QUEUES.intake,
-        key: props.pipelineKey,
+        key: props.queueKey,
       }),
       redaction: new QueueWithDlq(this, QUEUES.redaction.id, {
         declaration: QUEUES.redaction,
-        key: props.pipelineKey,
+        key: props.queueKey,
       }),
     };
 
@@ -124,6 +125,7 @@ export class PipelineStack extends Stack {
       tables.redactedIncidents,
       TABLES.redactedIncidents,
       ["dynamodb:Query"],
+      { indexesOnly: true },
     );
     const readAudit = audited("readAudit").useTable(tables.audit, TABLES.audit, ["dynamodb:Query"]);
     const openapi = fn("openapi");

@@ -23,7 +23,9 @@ import { AUTH, TABLES, type TableDeclaration, type TableKey } from "./resources.
 export class StatefulStack extends Stack {
   /** Protects the restricted table alone, so its grants can be audited apart. */
   readonly restrictedKey: Key;
-  /** Protects the other tables and the queues. */
+  /** Protects the queues, which carry whole identifying events: intake, store and redact only. */
+  readonly queueKey: Key;
+  /** Protects the other tables and the student key secret. */
   readonly pipelineKey: Key;
   readonly tables: Record<TableKey, Table>;
   readonly userPool: UserPool;
@@ -37,8 +39,13 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.queueKey = new Key(this, "QueueKey", {
+      description: "Encrypts the intake and redaction queues and their DLQs (identifying events)",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.pipelineKey = new Key(this, "PipelineKey", {
-      description: "Encrypts the pipeline's queues and non-restricted tables",
+      description: "Encrypts the non-restricted tables and the student key secret",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

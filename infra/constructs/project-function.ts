@@ -70,7 +70,12 @@ export class ProjectFunction extends NodejsFunction {
    * writes also encrypt), and sets the table's name variable, so grants and
    * configuration never drift apart.
    */
-  useTable(table: ITable, declaration: TableDeclaration, actions: DynamoAction[]): this {
+  useTable(
+    table: ITable,
+    declaration: TableDeclaration,
+    actions: DynamoAction[],
+    { indexesOnly = false }: { indexesOnly?: boolean } = {},
+  ): this {
     // Explicit statements rather than table.grant(), which adds index/* for
     // every action on a table that has indexes: only Query reaches an index,
     // and only the declared ones.
@@ -79,7 +84,7 @@ export class ProjectFunction extends NodejsFunction {
       new PolicyStatement({
         actions,
         resources: [
-          table.tableArn,
+          ...(indexesOnly ? [] : [table.tableArn]),
           ...(queries
             ? (declaration.indexes ?? []).map((index) => `${table.tableArn}/index/${index.name}`)
             : []),

@@ -19,12 +19,17 @@ const UserParam = z.string().min(1).max(256);
 
 const KeySchema = z.record(z.string().max(16), z.string().max(512));
 const CursorSchema = z.strictObject({
+  /** The listing the cursor belongs to: `all` or `user:<id>`. */
+  for: z.string().max(300),
   month: z
     .string()
     .regex(/^\d{4}-\d{2}$/)
     .optional(),
   key: KeySchema.optional(),
 });
+
+/** Month partitions one page may walk; a longer walk continues from a cursor. */
+export const MAX_MONTHS_PER_PAGE = 36;
 
 const previousMonth = (month: string) => {
   const [year, number] = month.split("-").map(Number);
@@ -33,8 +38,9 @@ const previousMonth = (month: string) => {
 
 /**
  * The audit log, newest first, for records custodians only. Entries live in
- * month partitions; a page walks them from the period's end backwards. With
- * `user`, one query on the by-user index does.
+ * month partitions; a page walks them from the period's end backwards,
+ * never past the retention nor beyond now. With `user`, one query on the
+ * by-user index does.
  */
 export const listAudit = async (
   parameters: Record<string, string | undefined> | undefined,
@@ -48,9 +54,20 @@ export const listAudit = async (
   const query = parseListQuery(parameters, { user: UserParam.optional() });
   const now = ports.now();
   const oldest = new Date(now.getTime() - retentionDays() * 86_400_000);
-  const { fromKey, toKey } = periodKeys(query.fromInstant ?? oldest, query.toExclusive);
+  const fromInstant = query.fromInstant && query.fromInstant > oldest ? query.fromInstant : oldest;
+  const toExclusive = query.toExclusive && query.toExclusive < now ? query.toExclusive : undefined;
+  const { fromKey, toKey } = periodKeys(fromInstant, toExclusive);
   audit.target = query.user ? `user:${query.user}` : "audit";
+  const cursorFor = query.user === undefined ? "all" : `user:${query.user}`;
   const cursor = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
+  if (cursor && cursor.for !== cursorFor) {
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      "The cursor belongs to another listing.",
+      [{ path: "cursor", message: "invalid cursor" }],
+      400,
+    );
+  }
 
   if (query.user !== undefined) {
     const { items, lastKey } = await ports.queryAudit({
@@ -62,14 +79,14 @@ export const listAudit = async (
     });
     return {
       items: items.map(fromAuditItem),
-      nextCursor: lastKey ? encodeCursor({ key: lastKey }) : null,
+      nextCursor: lastKey ? encodeCursor({ for: cursorFor, key: lastKey }) : null,
     };
   }
 
   const lastMonth = fromKey.slice(0, 7);
-  let month =
-    cursor?.month ?? (query.toExclusive ? toKey.slice(0, 7) : now.toISOString().slice(0, 7));
+  let month = cursor?.month ?? (toExclusive ? toKey.slice(0, 7) : now.toISOString().slice(0, 7));
   let startKey = cursor?.key;
+  let walked = 0;
   const items: AuditEntry[] = [];
   while (month >= lastMonth) {
     const page = await ports.queryAudit({
@@ -81,12 +98,16 @@ export const listAudit = async (
     });
     items.push(...page.items.map(fromAuditItem));
     if (page.lastKey) {
-      return { items, nextCursor: encodeCursor({ month, key: page.lastKey }) };
+      return { items, nextCursor: encodeCursor({ for: cursorFor, month, key: page.lastKey }) };
     }
     month = previousMonth(month);
     startKey = undefined;
-    if (items.length >= query.limit) {
-      return { items, nextCursor: month >= lastMonth ? encodeCursor({ month }) : null };
+    walked++;
+    if (items.length >= query.limit || walked >= MAX_MONTHS_PER_PAGE) {
+      return {
+        items,
+        nextCursor: month >= lastMonth ? encodeCursor({ for: cursorFor, month }) : null,
+      };
     }
   }
   return { items, nextCursor: null };

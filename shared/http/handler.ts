@@ -81,10 +81,13 @@ export const httpHandler = (
       else logger.info("request refused", details);
       metrics.addMetric(`Refused_${code}`, MetricUnit.Count, 1);
       const outcome: AuditOutcome =
-        status === 404 ? "not_found" : status >= 500 ? "failed" : "refused";
-      await record(outcome, code).catch((failure) =>
-        logger.error("audit entry not written", { code, cause: errorKind(failure) }),
-      );
+        note.outcome ?? (status === 404 ? "not_found" : status >= 500 ? "failed" : "refused");
+      // A refusal is answered whatever happens, but its entry gets a second try.
+      await record(outcome, code)
+        .catch(() => record(outcome, code))
+        .catch((failure) =>
+          logger.error("audit entry not written", { code, cause: errorKind(failure) }),
+        );
       return response;
     } finally {
       logger.removeKeys(["requestId", "userId", "role"]);

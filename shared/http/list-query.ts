@@ -5,7 +5,10 @@ import { ApiError } from "./errors.ts";
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
 
-const date = z.string().refine(isCalendarDate, "must be a date as YYYY-MM-DD");
+const date = z
+  .string()
+  .refine(isCalendarDate, "must be a date as YYYY-MM-DD")
+  .refine((value) => value >= "2000-01-01" && value <= "2099-12-31", "must be from 2000 to 2099");
 
 /** The query parameters every list shares (contracts section 2). */
 export const ListQuerySchema = z.object({

@@ -17,6 +17,12 @@ export const MAX_ACCESS_REASON_LENGTH = 500;
 
 const notFound = () => new ApiError("NOT_FOUND", "No incident with this id that you may read.");
 
+/** An incident the caller may not see gets the same 404, but the audit log says "refused". */
+const denied = (audit: AuditNote) => {
+  audit.outcome = "refused";
+  return notFound();
+};
+
 /** The stated reason for an unredacted read: required, one line, bounded. */
 export const validateAccessReason = (reason: string | undefined): string => {
   const trimmed = reason?.trim() ?? "";
@@ -74,7 +80,8 @@ export const readIncident = async (
   switch (principal.role) {
     case "sro": {
       const incident = await ports.getIncident(key);
-      if (!incident || incident.officerId !== principal.userId) throw notFound();
+      if (!incident) throw notFound();
+      if (incident.officerId !== principal.userId) throw denied(audit);
       return authorView(incident);
     }
     case "records_custodian": {
@@ -86,10 +93,10 @@ export const readIncident = async (
     }
     default: {
       const record = await ports.getRedacted(key);
-      const mayRead =
-        record &&
-        (principal.role === "district_analyst" || principal.schoolIds.has(record.schoolId));
-      if (!mayRead) throw notFound();
+      if (!record) throw notFound();
+      if (principal.role === "school_admin" && !principal.schoolIds.has(record.schoolId)) {
+        throw denied(audit);
+      }
       return redactedView(record);
     }
   }

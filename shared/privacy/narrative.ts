@@ -69,20 +69,32 @@ const wordPattern = (alternatives: string[]) =>
     "gu",
   );
 
-/** A name as it may be written: hyphens and spaces interchangeable or dropped. */
+const DASHES = "\\-‐‑‒–—";
+const APOSTROPHES = "'’ʼ`";
+
+/**
+ * A name as it may be written: hyphens and spaces interchangeable or
+ * dropped, any apostrophe or none (D'Angelo, D’Angelo, DAngelo, D Angelo).
+ */
 const nameVariants = (name: string): string[] => {
   const folded = foldForMatching(name.trim());
-  const parts = folded.split(/[\s\-‐‑–]+/).filter((part) => part.length > 0);
+  const parts = folded.split(new RegExp(`[\\s${DASHES}]+`, "u")).filter((part) => part.length > 0);
   if (parts.length === 0) return [];
-  const joined = parts.map(escapeRegExp);
-  const variants = [joined.join("[\\s\\-‐‑–]*")];
+  const spell = (part: string) =>
+    [...part]
+      .map((char) => (APOSTROPHES.includes(char) ? `[${APOSTROPHES}\\s]?` : escapeRegExp(char)))
+      .join("");
+  const variants = [parts.map(spell).join(`[\\s${DASHES}]*`)];
   // Each part of a compound name alone ("Mary" of "Mary-Jane"), when it is
   // more than an initial.
   if (parts.length > 1) {
-    for (const part of parts) if (part.length > 1) variants.push(escapeRegExp(part));
+    for (const part of parts) if (part.length > 1) variants.push(spell(part));
   }
   return variants;
 };
+
+/** A name in the plural or plural possessive: the Quinteros, the Parks', the Joneses. */
+const PLURAL = `(?:e?s)?(?:[${APOSTROPHES}](?![\\p{L}]))?`;
 
 const namedPeople = ({ students, otherPersons }: NarrativeSubjects): NamedPerson[] => {
   const counters: Record<string, number> = {};
@@ -117,7 +129,7 @@ const nameRule: Rule = {
               `${last[0]},?\\s+${first[0]}`, // Last, First
             ]
           : [];
-      const alternatives = [...full, ...first, ...last];
+      const alternatives = [...full, ...first, ...last].map((variant) => `${variant}${PLURAL}`);
       return alternatives.length === 0
         ? []
         : allMatches(wordPattern(alternatives), folded, person.token);
@@ -134,7 +146,7 @@ const phoneRule: Rule = {
   name: "phone",
   find: (folded) =>
     allMatches(
-      /(?<![\p{N}])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\p{N}])/gu,
+      /(?<![\p{N}])(?:(?:\+?1[\s.\-‐‑‒–—]?)?(?:\(\d{3}\)\s?|\d{3}[\s.\-‐‑‒–—]?))?\d{3}[\s.\-‐‑‒–—]\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\p{N}])|(?<![\p{N}])(?:\+?1)?\d{10}(?![\p{N}])/gu,
       folded,
       "[PHONE]",
     ),
@@ -143,7 +155,7 @@ const phoneRule: Rule = {
 const ssnRule: Rule = {
   name: "ssn",
   find: (folded) =>
-    allMatches(/(?<![\p{N}-])\d{3}([\s-]?)\d{2}\1\d{4}(?![\p{N}-])/gu, folded, "[SSN]"),
+    allMatches(/(?<![\p{N}])\d{3}([\s.\-‐‑‒–—]?)\d{2}\1\d{4}(?![\p{N}])/gu, folded, "[SSN]"),
 };
 
 const MONTHS = [
@@ -171,15 +183,20 @@ export const datePatterns = (isoDate: string): string[] => {
   const monthName = `(?:${longMonth}|${shortMonth}\\.?)`;
   const dayNumber = `0?${day}(?:st|nd|rd|th)?`;
   const monthNumber = `0?${month}`;
-  const fullYear = String(year);
-  const anyYear = `(?:${year}|${String(year % 100).padStart(2, "0")})`;
-  const sep = "[\\/.\\-]";
+  const twoDigitYear = String(year % 100).padStart(2, "0");
+  const anyYear = `(?:${year}|['’]?${twoDigitYear})`;
+  const sep = "[\\/.\\-‐‑‒–—]";
+  const gap = "[\\s,.\\-/]*";
+  const mm = String(month).padStart(2, "0");
+  const dd = String(day).padStart(2, "0");
   return [
-    `${fullYear}${sep}${monthNumber}${sep}0?${day}`, // 2009-11-23, 2009/11/23
+    `${year}${sep}${monthNumber}${sep}0?${day}`, // 2009-11-23, 2009/11/23
     `${monthNumber}${sep}0?${day}${sep}${anyYear}`, // 11/23/2009, 11-23-09
     `0?${day}${sep}${monthNumber}${sep}${anyYear}`, // 23/11/2009, 23.11.2009
-    `${monthName}\\s+${dayNumber},?\\s+${fullYear}`, // Nov 23, 2009, November 23rd 2009
-    `${dayNumber}\\s+(?:of\\s+)?${monthName},?\\s+${fullYear}`, // 23 November 2009
+    `${monthName}${gap}${dayNumber}${gap}(?:of${gap})?${anyYear}`, // Nov 23, 2009; Nov-23-09; Apr 5, '10
+    `${dayNumber}${gap}(?:of${gap})?${monthName}${gap}${anyYear}`, // 23 November 2009; 05APR2010; 5-Apr-2010
+    `${mm}${dd}${year}`, // 11232009
+    `${year}${mm}${dd}`, // 20091123
   ];
 };
 
@@ -258,7 +275,7 @@ const addressRule: Rule = {
   find: (folded) =>
     allMatches(
       new RegExp(
-        `(?<![${LETTER_OR_DIGIT}])\\d{1,6}[a-z]?\\s+(?:[nsew]\\.?\\s+|north\\s+|south\\s+|east\\s+|west\\s+)?(?:(?:\\d+(?:st|nd|rd|th)|\\p{L}[\\p{L}'-]*)\\s+){1,4}?(?:${STREET_SUFFIXES.join("|")})\\.?(?![${LETTER_OR_DIGIT}])(?:,?\\s+(?:apt|apartment|unit|suite|ste|#)\\.?\\s*#?[\\p{L}\\p{N}-]+)?`,
+        `(?<![${LETTER_OR_DIGIT}])\\d{1,6}[a-z]?\\s+(?:[nsew]\\.?\\s+|north\\s+|south\\s+|east\\s+|west\\s+)?(?:(?:\\d+(?:st|nd|rd|th)|\\p{L}[\\p{L}'’.-]*)\\s+){1,6}?(?:${STREET_SUFFIXES.join("|")})\\.?(?![${LETTER_OR_DIGIT}])(?:,?\\s+(?:apt|apartment|unit|suite|ste|#)\\.?\\s*#?[\\p{L}\\p{N}-]+)?`,
         "gu",
       ),
       folded,

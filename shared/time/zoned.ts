@@ -52,7 +52,10 @@ export const startOfDay = (date: string, timeZone: string): Date => {
   const [year, month, day] = date.split("-").map(Number);
   const midnightAsUtc = Date.UTC(year!, month! - 1, day!);
   const first = midnightAsUtc - offsetMs(midnightAsUtc, timeZone);
-  return new Date(midnightAsUtc - offsetMs(first, timeZone));
+  const candidate = midnightAsUtc - offsetMs(first, timeZone);
+  // Where clocks spring forward at midnight the day begins at 01:00, and the
+  // first estimate, taken at the old offset, is the right instant.
+  return new Date(calendarDate(new Date(candidate), timeZone) === date ? candidate : first);
 };
 
 /** The calendar date (YYYY-MM-DD) of an instant in a zone. */

@@ -220,13 +220,45 @@ describe("pipeline stack", () => {
 
   it("lets no function update, delete or batch-write anything, the audit log above all", () => {
     const all = actionsOf(policyStatements(pipeline, ""));
-    for (const action of [
+    // Wildcards count: an action pattern that could match a forbidden action is refused too.
+    const matches = (pattern: string, action: string) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(
+        action,
+      );
+    for (const forbidden of [
       "dynamodb:UpdateItem",
       "dynamodb:DeleteItem",
       "dynamodb:BatchWriteItem",
-      "dynamodb:*",
+      "dynamodb:PartiQLUpdate",
+      "dynamodb:PartiQLDelete",
+      "dynamodb:DeleteTable",
+      "dynamodb:UpdateTimeToLive",
     ]) {
-      expect(all).not.toContain(action);
+      expect(all.filter((action) => matches(action, forbidden))).toEqual([]);
+    }
+  });
+
+  it("encrypts the queues with a key only intake, store and redact may use", () => {
+    const holders = FUNCTION_NAMES.filter((name) =>
+      JSON.stringify(policyStatements(pipeline, `${name}Function`)).includes("QueueKey"),
+    );
+    expect(holders.sort()).toEqual(["Intake", "Redact", "Store"]);
+    for (const queue of resources(pipeline, "AWS::SQS::Queue")) {
+      expect(JSON.stringify(queue.Properties.KmsMasterKeyId)).toContain("QueueKey");
+    }
+  });
+
+  it("lets the list function query the indexes of the redacted table, not the table", () => {
+    const queries = policyStatements(pipeline, "ListIncidentsFunction").filter((statement) =>
+      [statement.Action].flat().includes("dynamodb:Query"),
+    );
+    const resourcesText = JSON.stringify(queries.map((statement) => statement.Resource));
+    expect(resourcesText).toContain("/index/bySchool");
+    expect(resourcesText).toContain("/index/byDistrict");
+    for (const statement of queries) {
+      for (const resource of [statement.Resource].flat()) {
+        expect(JSON.stringify(resource)).toContain("/index/");
+      }
     }
   });
 

@@ -52,6 +52,11 @@ const DATE_FORMATS = [
     `${["January", "February", "March", "April", "May", "June", "July", "August", "September"][Number(m) - 1]} ${Number(d)}, ${y}`,
   (y: string, m: string, d: string) =>
     `${Number(d)} ${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"][Number(m) - 1]} ${y}`,
+  (y: string, m: string, d: string) =>
+    `${d}${["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP"][Number(m) - 1]}${y}`,
+  (y: string, m: string, d: string) =>
+    `${Number(d)}-${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep"][Number(m) - 1]}-${y}`,
+  (y: string, m: string, d: string) => `${m}${d}${y}`,
 ];
 
 const canaryIncident = (n: number) => {

@@ -213,7 +213,7 @@ describe("the audit log", () => {
     const other = await entries("otherSro-user");
     expect(other).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ action: "incident.read", outcome: "not_found", target: key }),
+        expect.objectContaining({ action: "incident.read", outcome: "refused", target: key }),
       ]),
     );
     const analyst = await entries("analyst-user");

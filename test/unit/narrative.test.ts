@@ -58,6 +58,18 @@ describe("scrubNarrative: names", () => {
     );
   });
 
+  it("redacts apostrophe spellings, plurals and plural possessives", () => {
+    const people = subjects([{ firstName: "D'Angelo", lastName: "O'Brien" }], [park]);
+    expect(
+      scrubNarrative(
+        "D’Angelo, DAngelo, D Angelo, OBrien, O’Brien's bag, the D'Angelos, the Parks and the Parks' car",
+        people,
+      ),
+    ).toBe(
+      "[STUDENT 1], [STUDENT 1], [STUDENT 1], [STUDENT 1], [STUDENT 1]'s bag, the [STUDENT 1], the [STAFF 1] and the [STAFF 1] car",
+    );
+  });
+
   it("numbers other persons within their role, in list order", () => {
     const people = subjects(
       [],
@@ -95,6 +107,12 @@ describe("scrubNarrative: contact details and identifiers", () => {
       "Call [PHONE] or [PHONE] or [PHONE] or [PHONE]",
     ],
     ["SSN 123-45-6789 and 123 45 6789", "SSN [SSN] and [SSN]"],
+    ["SSN 123.45.6789 and 123–45–6789", "SSN [SSN] and [SSN]"],
+    ["Call 555–123–4567 or 555-1234", "Call [PHONE] or [PHONE]"],
+    [
+      "At 123 St. Charles Ave and 4500 W. Martin Luther King Jr. Blvd.",
+      "At [ADDRESS] and [ADDRESS]",
+    ],
     [
       "Her id S3000123 and ids3000123x and s3000123's",
       "Her id [STUDENT ID] and id[STUDENT ID]x and [STUDENT ID]'s",
@@ -127,6 +145,15 @@ describe("scrubNarrative: contact details and identifiers", () => {
     "23 November 2009",
     "23rd of November, 2009",
     "23 Nov 2009",
+    "23NOV2009",
+    "23-Nov-2009",
+    "Nov-23-2009",
+    "Nov 23 09",
+    "Nov 23, '09",
+    "23 Nov 09",
+    "11232009",
+    "20091123",
+    "11–23–2009",
   ])("redacts the student's date of birth written as %s", (date) => {
     expect(scrubNarrative(`Born ${date}, per the student.`, example)).toBe(
       "Born [DOB], per the student.",
