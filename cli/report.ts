@@ -10,6 +10,7 @@ import { reportCsv } from "../shared/report/csv.ts";
 import { ReportAccumulator } from "../shared/report/engine.ts";
 import { parseEnrollmentCsv } from "../shared/report/enrollment.ts";
 import { ReportInputError, reportRequest } from "../shared/report/request.ts";
+import { reportJson } from "../shared/report/run.ts";
 
 /**
  * `npm run --silent report -- --incidents FILE.ndjson --enrollment FILE.csv
@@ -127,7 +128,7 @@ const main = async () => {
   }
 
   const report = accumulator.report(enrollment);
-  const output = format === "csv" ? reportCsv(report) : `${JSON.stringify(report, null, 2)}\n`;
+  const output = format === "csv" ? reportCsv(report) : reportJson(report);
   if (values.out) writeFileSync(values.out as string, output);
   else process.stdout.write(output);
 };

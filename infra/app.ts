@@ -1,9 +1,38 @@
 import { App, Aspects } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AwsSolutionsChecks } from "cdk-nag";
+import type { DistrictReportSettings } from "../shared/report/api.ts";
+import { reportRequest } from "../shared/report/request.ts";
 import { DEFAULT_TIME_ZONE, isKnownTimeZone } from "../shared/time/zoned.ts";
 import { PipelineStack } from "./pipeline-stack.ts";
-import { DEFAULT_AUDIT_RETENTION_DAYS, MIN_AUDIT_RETENTION_DAYS } from "./resources.ts";
+import {
+  DEFAULT_AUDIT_RETENTION_DAYS,
+  DEFAULT_REPORT_SCHEDULE,
+  MIN_AUDIT_RETENTION_DAYS,
+} from "./resources.ts";
+
+/**
+ * The district's report parameters (context `report`: minCell, minN,
+ * riskRatioThreshold, confidenceLevel, partition), checked by the same rules
+ * as an on-demand request, so a bad value fails the synth, not a report.
+ */
+const districtSettings = (context: unknown, timeZone: string): DistrictReportSettings => {
+  const settings = {
+    timeZone,
+    partition: "year",
+    ...(typeof context === "string" ? JSON.parse(context) : (context ?? {})),
+  };
+  const checked = reportRequest({ schoolYear: "2025-26", ...settings });
+  return {
+    timeZone,
+    partition: checked.partition,
+    minCell: checked.parameters.minCell,
+    minN: checked.parameters.minN,
+    riskRatioThreshold: checked.parameters.riskRatioThreshold,
+    confidenceLevel: checked.parameters.confidenceLevel,
+  };
+};
+
 import { StatefulStack } from "./stateful-stack.ts";
 
 /** Feature flags this app is written against, for the CLI and the tests alike. */
@@ -33,6 +62,13 @@ export const buildApp = (app: App) => {
       `context auditRetentionDays must be a whole number of at least ${MIN_AUDIT_RETENTION_DAYS}`,
     );
   }
+  const reportSchedule = String(
+    app.node.tryGetContext("reportSchedule") ?? DEFAULT_REPORT_SCHEDULE,
+  );
+  if (!/^cron\([^()]{9,100}\)$/.test(reportSchedule)) {
+    throw new Error("context reportSchedule must be an EventBridge Scheduler cron(...) expression");
+  }
+  const reportSettings = districtSettings(app.node.tryGetContext("report"), timeZone);
   const env = {
     account: process.env.CDK_DEFAULT_ACCOUNT,
     region: process.env.CDK_DEFAULT_REGION,
@@ -49,6 +85,9 @@ export const buildApp = (app: App) => {
     pipelineKey: stateful.pipelineKey,
     queueKey: stateful.queueKey,
     studentKeySecret: stateful.studentKeySecret,
+    reportFiles: stateful.reportFiles,
+    reportSchedule,
+    reportSettings,
     timeZone,
     auditRetentionDays,
     userPool: stateful.userPool,

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { Duration, Stack, type StackProps, TimeZone } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
   HttpApi,
@@ -15,9 +15,13 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
+import type { DistrictReportSettings } from "../shared/report/api.ts";
 import { ProjectFunction } from "./constructs/project-function.ts";
 import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
 import {
@@ -25,6 +29,7 @@ import {
   type FunctionKey,
   QUEUES,
   type QueueKey,
+  REPORTS_BUCKET,
   ROUTES,
   SETTINGS,
   TABLES,
@@ -34,6 +39,9 @@ import {
 export interface PipelineStackProps extends StackProps {
   tables: Record<TableKey, Table>;
   studentKeySecret: ISecret;
+  reportFiles: IBucket;
+  reportSchedule: string;
+  reportSettings: DistrictReportSettings;
   timeZone: string;
   auditRetentionDays: number;
   pipelineKey: IKey;
@@ -74,6 +82,7 @@ export class PipelineStack extends Stack {
         environment: {
           [SETTINGS.timeZone]: props.timeZone,
           [SETTINGS.auditRetentionDays]: String(props.auditRetentionDays),
+          [SETTINGS.reportDefaults]: JSON.stringify(props.reportSettings),
         },
       });
     // Every HTTP function appends to the audit log, and may do nothing else to it.
@@ -129,7 +138,59 @@ export class PipelineStack extends Stack {
     );
     const readAudit = audited("readAudit").useTable(tables.audit, TABLES.audit, ["dynamodb:Query"]);
     const openapi = fn("openapi");
-    this.functions = { intake, store, redact, readIncident, listIncidents, readAudit, openapi };
+
+    const uploadEnrollment = audited("uploadEnrollment").useTable(
+      tables.enrollment,
+      TABLES.enrollment,
+      ["dynamodb:PutItem"],
+    );
+    // Report runs read the period from the redacted table's indexes and the
+    // year's enrollment, and write files and an index entry.
+    const reportRunner = (key: FunctionKey) => {
+      const runner = audited(key)
+        .useTable(tables.redactedIncidents, TABLES.redactedIncidents, ["dynamodb:Query"], {
+          indexesOnly: true,
+        })
+        .useTable(tables.enrollment, TABLES.enrollment, ["dynamodb:GetItem", "dynamodb:Query"])
+        .useTable(tables.reports, TABLES.reports, ["dynamodb:PutItem", "dynamodb:GetItem"]);
+      this.usesReportFiles(runner, props, ["s3:PutObject"]);
+      return runner;
+    };
+    const createReport = reportRunner("createReport");
+    const scheduledReports = reportRunner("scheduledReports");
+    const listReports = audited("listReports").useTable(
+      tables.reports,
+      TABLES.reports,
+      ["dynamodb:Query"],
+      {
+        indexesOnly: true,
+      },
+    );
+    const readReport = audited("readReport").useTable(tables.reports, TABLES.reports, [
+      "dynamodb:GetItem",
+    ]);
+    this.usesReportFiles(readReport, props, ["s3:GetObject"]);
+
+    new Schedule(this, "ReportSchedule", {
+      description: "School-year-to-date reports, and public reports of ended periods",
+      schedule: ScheduleExpression.expression(props.reportSchedule, TimeZone.of(props.timeZone)),
+      target: new LambdaInvoke(scheduledReports, { retryAttempts: 2 }),
+    });
+
+    this.functions = {
+      intake,
+      store,
+      redact,
+      readIncident,
+      listIncidents,
+      readAudit,
+      openapi,
+      uploadEnrollment,
+      createReport,
+      scheduledReports,
+      listReports,
+      readReport,
+    };
 
     const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: props.logRetention });
     this.api = new HttpApi(this, "Api", {
@@ -197,7 +258,26 @@ export class PipelineStack extends Stack {
           "X-Ray's PutTraceSegments and PutTelemetryRecords take no resource ARN; the KMS action families are what SQS and DynamoDB need on one named key.",
         appliesTo: ["Resource::*", "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"],
       },
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "Report files get generated names under reports/; the prefix is the narrowest resource. The scheduler may invoke any version of the one report function.",
+        appliesTo: [
+          { regex: "/^Resource::.*ReportFiles.*\\/reports\\/\\*$/" },
+          { regex: "/^Resource::<ScheduledReportsFunction[A-Z0-9]+\\.Arn>:\\*$/" },
+        ],
+      },
     ]);
+  }
+
+  /** Object access under reports/ only, and the key use it needs; granted on the role, not the bucket. */
+  private usesReportFiles(fn: ProjectFunction, props: PipelineStackProps, actions: string[]) {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [props.reportFiles.arnForObjects("reports/*")] }),
+    );
+    if (actions.includes("s3:PutObject")) props.pipelineKey.grantEncrypt(fn);
+    else props.pipelineKey.grantDecrypt(fn);
+    fn.addEnvironment(REPORTS_BUCKET.envVar, props.reportFiles.bucketName);
   }
 
   private sendsTo(fn: ProjectFunction, queue: QueueKey) {

@@ -58,6 +58,27 @@ export const TABLES = {
       { name: "byDistrict", partitionKey: "district", sortKey: "occurredKey" },
     ],
   },
+  enrollment: {
+    id: "Enrollment",
+    // `schoolYear` (the pointer to the current upload) or `schoolYear#version`
+    // (one item per school of that upload): a new upload becomes visible all
+    // at once when the pointer moves.
+    partitionKey: "pk",
+    sortKey: "sk",
+    envVar: "ENROLLMENT_TABLE",
+    restricted: false,
+  },
+  reports: {
+    id: "Reports",
+    partitionKey: "reportId",
+    envVar: "REPORTS_TABLE",
+    restricted: false,
+    indexes: [
+      { name: "byTime", partitionKey: "listing", sortKey: "createdKey" },
+      // Sparse: only public reports carry `publicListing`.
+      { name: "publicByTime", partitionKey: "publicListing", sortKey: "createdKey" },
+    ],
+  },
   audit: {
     id: "AuditLog",
     partitionKey: "month",
@@ -110,6 +131,11 @@ export const FUNCTIONS = {
   listIncidents: { entry: "list-incidents", timeoutSeconds: 10, memoryMb: 512 },
   readAudit: { entry: "read-audit", timeoutSeconds: 10, memoryMb: 512 },
   openapi: { entry: "openapi", timeoutSeconds: 5, memoryMb: 256 },
+  uploadEnrollment: { entry: "upload-enrollment", timeoutSeconds: 30, memoryMb: 512 },
+  createReport: { entry: "create-report", timeoutSeconds: 120, memoryMb: 1536 },
+  listReports: { entry: "list-reports", timeoutSeconds: 10, memoryMb: 512 },
+  readReport: { entry: "read-report", timeoutSeconds: 10, memoryMb: 512 },
+  scheduledReports: { entry: "scheduled-reports", timeoutSeconds: 900, memoryMb: 1536 },
   store: {
     entry: "store",
     timeoutSeconds: QUEUES.intake.consumerTimeoutSeconds,
@@ -140,6 +166,10 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: "GET", path: "/incidents", function: "listIncidents" },
   { method: "GET", path: "/incidents/{incidentId}", function: "readIncident" },
   { method: "GET", path: "/audit", function: "readAudit" },
+  { method: "PUT", path: "/enrollment/{schoolYear}", function: "uploadEnrollment" },
+  { method: "POST", path: "/reports", function: "createReport" },
+  { method: "GET", path: "/reports", function: "listReports" },
+  { method: "GET", path: "/reports/{reportId}", function: "readReport" },
   { method: "GET", path: "/openapi.json", function: "openapi", public: true },
 ];
 
@@ -154,7 +184,18 @@ export const SETTINGS = {
   auditRetentionDays: "AUDIT_RETENTION_DAYS",
   studentKeySecretArn: "STUDENT_KEY_SECRET_ARN",
   studentKeySecretFile: "STUDENT_KEY_SECRET_FILE",
+  /** JSON of the report parameters the district chose (CDK context `report`). */
+  reportDefaults: "REPORT_DEFAULTS",
 } as const;
+
+/** The report bucket: one, KMS-encrypted, private, TLS-only. */
+export const REPORTS_BUCKET = { id: "ReportFiles", envVar: "REPORTS_BUCKET" } as const;
+
+/**
+ * The report schedule (EventBridge Scheduler cron, six fields) in the
+ * district's time zone: by default the 1st of each month at 06:00.
+ */
+export const DEFAULT_REPORT_SCHEDULE = "cron(0 6 1 * ? *)";
 
 /** The audit log is kept at least this long (CJIS 5.4: one year). */
 export const MIN_AUDIT_RETENTION_DAYS = 365;

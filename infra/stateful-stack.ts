@@ -10,11 +10,12 @@ import {
 } from "aws-cdk-lib/aws-cognito";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
 import { ROLES } from "../shared/auth/claims.ts";
-import { AUTH, TABLES, type TableDeclaration, type TableKey } from "./resources.ts";
+import { AUTH, REPORTS_BUCKET, TABLES, type TableDeclaration, type TableKey } from "./resources.ts";
 
 /**
  * Everything that holds data and must outlive any redeploy: keys, tables and
@@ -31,6 +32,8 @@ export class StatefulStack extends Stack {
   readonly userPool: UserPool;
   readonly formClient: UserPoolClient;
   readonly studentKeySecret: Secret;
+  /** Report files (JSON, CSV, HTML): private, KMS, TLS-only, versioned, retained. */
+  readonly reportFiles: Bucket;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -79,6 +82,33 @@ export class StatefulStack extends Stack {
         return [key, created];
       }),
     ) as Record<TableKey, Table>;
+
+    const accessLogs = new Bucket(this, "ReportAccessLogs", {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(400) }],
+    });
+    NagSuppressions.addResourceSuppressions(accessLogs, [
+      {
+        id: "AwsSolutions-S1",
+        reason:
+          "This bucket receives the report bucket's access logs; logging it to itself would loop.",
+      },
+    ]);
+    this.reportFiles = new Bucket(this, REPORTS_BUCKET.id, {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.pipelineKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: "report-files/",
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     // The district secret behind student keys. Retained and never rotated:
     // a new secret would give every student a new key and break the report's

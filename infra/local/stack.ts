@@ -8,9 +8,11 @@ import { resetClients } from "../../shared/adapters/clients.ts";
 import { DEFAULT_TIME_ZONE } from "../../shared/time/zoned.ts";
 import {
   DEFAULT_AUDIT_RETENTION_DAYS,
+  DEFAULT_REPORT_SCHEDULE,
   FUNCTIONS,
   type FunctionKey,
   QUEUES,
+  REPORTS_BUCKET,
   ROUTES,
   SETTINGS,
   TABLES,
@@ -25,8 +27,11 @@ import {
 } from "./dynamodb.ts";
 import { applyLocalAwsEnv } from "./env.ts";
 import { type GatewayRoute, type HttpHandler, startGateway } from "./gateway.ts";
+import { invokeWithTimeout, lambdaContext } from "./lambda-context.ts";
 import { type SqsHandler, startPoller } from "./poller.ts";
 import { type LocalQueues, localSqsClient, startLocalQueues } from "./queues.ts";
+import { localS3Client, mirrorReportFiles, restoreReportFiles } from "./report-files.ts";
+import { startReportSchedule } from "./scheduler.ts";
 
 export interface LocalStackOptions {
   /** Where DynamoDB Local's file, the queue snapshot and the dev issuer key live. */
@@ -37,6 +42,8 @@ export interface LocalStackOptions {
   prefix?: string;
   /** Shorter visibility timeout, for tests that watch retries and the DLQ. */
   visibilityTimeoutSeconds?: number;
+  /** Report schedule (EventBridge cron); defaults to the deployed default. */
+  reportSchedule?: string;
   /** Replace a function's handler (tests inject faults this way). */
   wrapHandler?: (key: FunctionKey, handler: unknown) => unknown;
   log?: (line: string) => void;
@@ -161,6 +168,27 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
     process.env.AWS_ENDPOINT_URL_SQS = queues.server.address;
+    process.env.AWS_ENDPOINT_URL_S3 = queues.server.address;
+
+    // Report files: a bucket in the emulator, mirrored to the data folder.
+    const bucket = `${prefix}-${REPORTS_BUCKET.id}`.toLowerCase();
+    queues.server.createBucket(bucket);
+    process.env[REPORTS_BUCKET.envVar] = bucket;
+    const s3 = localS3Client(queues.server.address);
+    const filesFolder = join(dataDir, "report-files");
+    await restoreReportFiles(s3, bucket, filesFolder);
+    const mirror = () => mirrorReportFiles(s3, bucket, filesFolder);
+    const mirrorTimer = setInterval(() => {
+      mirror().catch((error) =>
+        log(`report files: ${error instanceof Error ? error.name : "error"}`),
+      );
+    }, 5000);
+    mirrorTimer.unref();
+    stops.push(async () => {
+      clearInterval(mirrorTimer);
+      await mirror();
+      s3.destroy();
+    });
     for (const [key, table] of Object.entries(TABLES)) {
       process.env[table.envVar] = tableNames[key as keyof typeof TABLES];
     }
@@ -212,6 +240,28 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     stops.push(async () => {
       await Promise.all(pollers.map((poller) => poller.stop()));
     });
+
+    const scheduler = startReportSchedule({
+      expression: options.reportSchedule ?? process.env.REPORT_SCHEDULE ?? DEFAULT_REPORT_SCHEDULE,
+      timeZone: process.env[SETTINGS.timeZone] ?? DEFAULT_TIME_ZONE,
+      run: async () => {
+        const handler = (await handlerFor("scheduledReports")) as (
+          event: unknown,
+          context: unknown,
+        ) => Promise<unknown>;
+        const { timeoutSeconds, memoryMb } = FUNCTIONS.scheduledReports;
+        await invokeWithTimeout(
+          () =>
+            handler(
+              { source: "local-scheduler" },
+              lambdaContext(`${prefix}-scheduledReports`, timeoutSeconds, memoryMb),
+            ),
+          timeoutSeconds,
+        );
+      },
+      onError: (error) => log(`report schedule: ${error instanceof Error ? error.name : "error"}`),
+    });
+    stops.push(() => scheduler.stop());
 
     const routes: GatewayRoute[] = [];
     for (const route of ROUTES) {

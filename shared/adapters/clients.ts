@@ -1,4 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -9,6 +10,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
  */
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
+let s3Client: S3Client | undefined;
 
 /**
  * Bounded waits: a slow service must end in a 503 the client can retry, well
@@ -36,10 +38,21 @@ export const sqs = (): SQSClient => {
   return sqsClient;
 };
 
+export const s3 = (): S3Client => {
+  // The local emulator serves buckets as paths of its one address.
+  s3Client ??= new S3Client({
+    ...clientDefaults(),
+    ...(process.env.AWS_ENDPOINT_URL_S3 ? { forcePathStyle: true } : {}),
+  });
+  return s3Client;
+};
+
 /** Drops the cached clients, so the next use reads the endpoints again (a new container). */
 export const resetClients = (): void => {
   documentClient?.destroy();
   sqsClient?.destroy();
+  s3Client?.destroy();
   documentClient = undefined;
   sqsClient = undefined;
+  s3Client = undefined;
 };

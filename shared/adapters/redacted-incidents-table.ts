@@ -51,3 +51,13 @@ export const queryRedacted = async (query: RedactedQuery) => {
     lastKey: LastEvaluatedKey as Record<string, string> | undefined,
   };
 };
+
+/** Every redacted incident of a period, page by page from the index: memory holds one page. */
+export async function* redactedIncidentsBetween(query: Omit<RedactedQuery, "limit" | "startKey">) {
+  let startKey: Record<string, string> | undefined;
+  do {
+    const page = await queryRedacted({ ...query, limit: 1000, ...(startKey ? { startKey } : {}) });
+    for (const record of page.records) yield record.incident;
+    startKey = page.lastKey;
+  } while (startKey);
+}

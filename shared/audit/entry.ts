@@ -8,7 +8,7 @@ export type AuditOutcome = "allowed" | "refused" | "not_found" | "failed";
 export interface AuditEntry {
   at: string;
   userId: string;
-  role: Role | "unknown";
+  role: Role | "unknown" | "system";
   action: string;
   target?: string;
   outcome: AuditOutcome;

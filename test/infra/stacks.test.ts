@@ -179,7 +179,11 @@ describe("pipeline stack", () => {
         "GET /incidents",
         "GET /incidents/{incidentId}",
         "GET /openapi.json",
+        "GET /reports",
+        "GET /reports/{reportId}",
         "POST /incidents",
+        "POST /reports",
+        "PUT /enrollment/{schoolYear}",
       ].sort(),
     );
   });

@@ -1,0 +1,20 @@
+import { httpHandler } from "#shared/http/handler.ts";
+import { json } from "#shared/http/responses.ts";
+import { observability } from "#shared/observability.ts";
+import { listReports } from "#shared/report/api.ts";
+import { readPorts } from "#shared/report/ports.ts";
+
+const { logger, metrics } = observability("list-reports");
+
+/** GET /reports: analysts see every report, the board the public ones. */
+export const handler = httpHandler({ logger, metrics }, "report.list", async (request) =>
+  json(
+    200,
+    await listReports(
+      request.event.queryStringParameters,
+      request.principal,
+      request.audit,
+      readPorts(),
+    ),
+  ),
+);

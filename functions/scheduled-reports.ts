@@ -1,0 +1,56 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
+import { loadEnrollment } from "#shared/adapters/enrollment-table.ts";
+import { errorKind, observability } from "#shared/observability.ts";
+import { districtReportSettings } from "#shared/report/api.ts";
+import { runPorts } from "#shared/report/ports.ts";
+import { runReport } from "#shared/report/run.ts";
+import { scheduledRequests, schoolYearOf } from "#shared/report/schedule.ts";
+import { calendarDate } from "#shared/time/zoned.ts";
+
+const { logger, metrics } = observability("scheduled-reports");
+
+/**
+ * EventBridge Scheduler's target: the school-year-to-date reports for the
+ * district and each school, and the public reports of ended partition
+ * periods. Each run is audited; one failing report does not stop the rest.
+ */
+export const handler = middy(async () => {
+  const settings = districtReportSettings();
+  const now = new Date();
+  const schoolYear = schoolYearOf(calendarDate(now, settings.timeZone));
+  const enrollment = await loadEnrollment(schoolYear);
+  const requests = scheduledRequests(now, [...(enrollment?.keys() ?? [])], settings);
+  let failed = 0;
+  for (const request of requests) {
+    let outcome: "allowed" | "failed" = "allowed";
+    let target = `report:${request.schoolYear}:${request.period.from}:${request.period.to}`;
+    try {
+      const { entry, created } = await runReport(request, "schedule", "scheduler", runPorts());
+      target = `report:${entry.reportId}`;
+      logger.info(created ? "report made" : "public report already published", {
+        reportId: entry.reportId,
+      });
+    } catch (error) {
+      failed++;
+      outcome = "failed";
+      logger.error("report failed", { target, cause: errorKind(error) });
+    }
+    await appendAuditEntry({
+      at: new Date().toISOString(),
+      userId: "scheduler",
+      role: "system",
+      action: "report.run",
+      target,
+      outcome,
+    });
+  }
+  metrics.addMetric("ScheduledReports", MetricUnit.Count, requests.length - failed);
+  if (failed > 0) metrics.addMetric("ScheduledReportFailures", MetricUnit.Count, failed);
+  return { reports: requests.length, failed };
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

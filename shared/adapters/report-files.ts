@@ -1,0 +1,22 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
+import { REPORTS_BUCKET } from "../../infra/resources.ts";
+import { requireEnv } from "../config.ts";
+import { s3 } from "./clients.ts";
+
+const bucket = () => requireEnv(REPORTS_BUCKET.envVar);
+
+export const putReportFile = async (key: string, body: string, contentType: string) => {
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body, ContentType: contentType }),
+  );
+};
+
+export const getReportFile = async (key: string): Promise<string | undefined> => {
+  try {
+    const { Body } = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+    return Body ? await Body.transformToString("utf-8") : undefined;
+  } catch (thrown) {
+    if (thrown instanceof NoSuchKey) return undefined;
+    throw thrown;
+  }
+};

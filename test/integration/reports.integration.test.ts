@@ -1,0 +1,267 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prng } from "../../bench/synthetic.ts";
+import { lambdaContext } from "../../infra/local/lambda-context.ts";
+import { waitFor } from "../../infra/local/wait.ts";
+import {
+  getJson,
+  newIncident,
+  postIncident,
+  SCHOOL,
+  startTestStack,
+  tokenFor,
+} from "../support/local-stack.ts";
+
+let stack: Awaited<ReturnType<typeof startTestStack>>;
+let analyst: string;
+let board: string;
+const random = prng(11);
+const RACES = ["black", "white", "hispanic_latino", "asian"] as const;
+const OTHER_SCHOOL = "SCHOOL-B";
+
+/** Raw events: 30 students with stable ids, some seen at both schools and with changing records. */
+const events = Array.from({ length: 60 }, (_, index) => {
+  const student = Math.floor(random() * 30);
+  const incident = newIncident({
+    occurredAt: new Date(Date.parse("2025-09-01T16:00:00Z") + index * 86_400_000 * 4)
+      .toISOString()
+      .replace("Z", "+00:00"),
+    schoolId: index % 3 === 0 ? OTHER_SCHOOL : SCHOOL,
+    narrative: `Incident ${index}.`,
+  });
+  incident.students[0] = {
+    ...incident.students[0],
+    ref: { localId: `L${student}` },
+    raceEthnicity: [RACES[student % 4]!],
+    gender: index % 7 === 0 ? "nonbinary" : student % 2 ? "male" : "female",
+    grade: String(6 + (student % 7)),
+    actions: random() < 0.4 ? ["searched_person", "arrest"] : ["questioned"],
+  };
+  return incident;
+});
+
+const dimensions = ["raceEthnicity", "gender", "disability", "englishLearner", "gradeBand"];
+const enrollmentCsv = [
+  "schoolYear,schoolId,dimension,group,enrollment",
+  ...[SCHOOL, OTHER_SCHOOL].flatMap((school) => [
+    `2025-26,${school},raceEthnicity,black,40`,
+    `2025-26,${school},raceEthnicity,white,60`,
+    `2025-26,${school},raceEthnicity,hispanic_latino,80`,
+    `2025-26,${school},raceEthnicity,asian,20`,
+    `2025-26,${school},gender,male,100`,
+    `2025-26,${school},gender,female,95`,
+    `2025-26,${school},gender,nonbinary,5`,
+    ...dimensions.slice(2).map((dimension) => `2025-26,${school},${dimension},not_reported,200`),
+  ]),
+].join("\n");
+
+const put = (token: string, body: string, contentType = "text/csv", year = "2025-26") =>
+  fetch(`${stack.url}/enrollment/${year}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": contentType },
+    body,
+  }).then(async (response) => ({ status: response.status, json: (await response.json()) as any }));
+
+const postReport = (token: string, body: unknown) =>
+  fetch(`${stack.url}/reports`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  }).then(async (response) => ({ status: response.status, json: (await response.json()) as any }));
+
+const file = (token: string, id: string, format = "json") =>
+  fetch(`${stack.url}/reports/${id}?format=${format}`, {
+    headers: { authorization: `Bearer ${token}` },
+  }).then(async (response) => ({
+    status: response.status,
+    headers: response.headers,
+    text: await response.text(),
+  }));
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  analyst = await tokenFor(stack, "district_analyst", "analyst-1");
+  board = await tokenFor(stack, "board", "board-1");
+  const sro = await tokenFor(stack, "sro", "officer-1", [SCHOOL, OTHER_SCHOOL]);
+  for (const event of events) expect((await postIncident(stack, sro, event)).status).toBe(202);
+  await waitFor(
+    async () => {
+      const page = await getJson(stack, analyst, "/incidents?limit=200");
+      return page.json?.items?.length === events.length;
+    },
+    { timeoutMs: 30_000, intervalMs: 300, what: "all incidents redacted" },
+  );
+}, 120_000);
+afterAll(async () => {
+  await stack?.dispose();
+});
+
+describe("PUT /enrollment/{schoolYear}", () => {
+  it("stores a district analyst's CSV and refuses everyone else", async () => {
+    const response = await put(analyst, enrollmentCsv);
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ schoolYear: "2025-26", schools: 2, rows: 20 });
+    const admin = await tokenFor(stack, "school_admin");
+    expect((await put(admin, enrollmentCsv)).status).toBe(403);
+    expect((await put(board, enrollmentCsv)).status).toBe(403);
+  });
+
+  it("refuses bad files with the line and the reason, without quoting cells", async () => {
+    const formula = `${enrollmentCsv}\n2025-26,${SCHOOL},gender,male,=cmd|' /C calc'!A0`;
+    const bad = await put(analyst, formula);
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details[0].message).toMatch(
+      /^line 22: enrollment must be a whole number/,
+    );
+    expect(JSON.stringify(bad.json)).not.toContain("cmd");
+    const otherYear = await put(
+      analyst,
+      enrollmentCsv.replace("2025-26,SCHOOL-B", "2024-25,SCHOOL-B"),
+    );
+    expect(otherYear.json.error.details[0].message).toMatch(
+      /line \d+: every row must be of the school year/,
+    );
+    expect((await put(analyst, enrollmentCsv, "application/json")).status).toBe(415);
+    expect((await put(analyst, enrollmentCsv, "text/csv", "2025-2026")).status).toBe(400);
+    const unbalanced = await put(
+      analyst,
+      enrollmentCsv.replace("gender,male,100", "gender,male,99"),
+    );
+    expect(unbalanced.json.error.details[0].message).toMatch(/does not add up/);
+  });
+});
+
+describe("reports through the pipeline", () => {
+  let reportId: string;
+
+  it("runs a report on demand and serves it as JSON, CSV and HTML", async () => {
+    const response = await postReport(analyst, { schoolYear: "2025-26" });
+    expect(response.status).toBe(201);
+    reportId = response.json.reportId;
+    const json = await file(analyst, reportId);
+    expect(json.status).toBe(200);
+    expect(JSON.parse(json.text).totals.incidents).toBe(events.length);
+    const csv = await file(analyst, reportId, "csv");
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    const html = await file(analyst, reportId, "html");
+    expect(html.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(html.text).toContain("<svg");
+    expect(html.text).not.toMatch(/<script|https?:\/\//i);
+  });
+
+  it("gives the same JSON, byte for byte, as the CLI over the same events and enrollment", async () => {
+    const incidentsFile = join(stack.dataDir, "events.ndjson");
+    const enrollmentFile = join(stack.dataDir, "enrollment.csv");
+    writeFileSync(incidentsFile, events.map((event) => JSON.stringify(event)).join("\n"));
+    writeFileSync(enrollmentFile, enrollmentCsv);
+    const cli = spawnSync(
+      "node_modules/.bin/tsx",
+      [
+        "cli/report.ts",
+        "--incidents",
+        incidentsFile,
+        "--enrollment",
+        enrollmentFile,
+        "--school-year",
+        "2025-26",
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toBe((await file(analyst, reportId)).text);
+
+    const school = await postReport(analyst, {
+      schoolYear: "2025-26",
+      schoolId: OTHER_SCHOOL,
+      from: "2025-10-01",
+      to: "2026-03-31",
+      minCell: 3,
+      minN: 5,
+    });
+    expect(school.status).toBe(201);
+    const schoolCli = spawnSync(
+      "node_modules/.bin/tsx",
+      [
+        "cli/report.ts",
+        "--incidents",
+        incidentsFile,
+        "--enrollment",
+        enrollmentFile,
+        "--school-year",
+        "2025-26",
+        "--school",
+        OTHER_SCHOOL,
+        "--from",
+        "2025-10-01",
+        "--to",
+        "2026-03-31",
+        "--min-cell",
+        "3",
+        "--min-n",
+        "5",
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(schoolCli.stdout).toBe((await file(analyst, school.json.reportId)).text);
+  });
+
+  it("publishes a public period once, and shows the board public reports only", async () => {
+    const first = await postReport(analyst, { schoolYear: "2025-26", public: true });
+    expect(first.status).toBe(201);
+    const again = await postReport(analyst, { schoolYear: "2025-26", public: true });
+    expect(again.status).toBe(200);
+    expect(again.json.reportId).toBe(first.json.reportId);
+
+    const boardList = await getJson(stack, board, "/reports");
+    expect(boardList.json.items.map((item: any) => item.reportId)).toEqual([first.json.reportId]);
+    const analystList = await getJson(stack, analyst, "/reports");
+    expect(analystList.json.items.length).toBeGreaterThanOrEqual(3);
+    expect((await file(board, reportId)).status).toBe(404);
+    const page = await file(board, first.json.reportId, "html");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("Public report");
+    const publicJson = JSON.parse((await file(board, first.json.reportId)).text);
+    expect(publicJson.parameters.public).toBe(true);
+  });
+
+  it.each([
+    [{ schoolYear: "2025-26", public: true, schoolId: SCHOOL }, 400],
+    [{ schoolYear: "2025-26", public: true, from: "2025-07-01", to: "2025-09-30" }, 400],
+    [{ schoolYear: "2025-26", minCell: 0 }, 400],
+    [{ schoolYear: "2025-26", timeZone: "Mars/Base" }, 400],
+    [{ schoolYear: "2025-26", extra: 1 }, 400],
+    [{ schoolYear: "2024-25" }, 400],
+  ])("refuses %j", async (body, status) => {
+    const response = await postReport(analyst, body);
+    expect(response.status).toBe(status);
+    expect(response.json.error.code).toBe("VALIDATION_FAILED");
+  });
+
+  it("lets only analysts run reports, and audits every run", async () => {
+    expect((await postReport(board, { schoolYear: "2025-26" })).status).toBe(403);
+    const custodian = await tokenFor(stack, "records_custodian", "custodian-1");
+    const audit = await getJson(stack, custodian, "/audit?user=analyst-1&limit=200");
+    const runs = audit.json.items.filter((entry: any) => entry.action === "report.run");
+    expect(runs.filter((entry: any) => entry.outcome === "allowed").length).toBeGreaterThanOrEqual(
+      4,
+    );
+    expect(runs.some((entry: any) => entry.outcome === "refused")).toBe(true);
+  });
+
+  it("runs the schedule: year-to-date reports, and each ended public period once", async () => {
+    const { handler } = await import("../../functions/scheduled-reports.ts");
+    const result = (await handler({}, lambdaContext("scheduled", 900, 1536))) as {
+      reports: number;
+      failed: number;
+    };
+    expect(result.reports).toBeGreaterThanOrEqual(2);
+    const boardList = await getJson(stack, board, "/reports?limit=200");
+    const publicIds = boardList.json.items.map((item: any) => item.reportId);
+    expect(
+      publicIds.filter((id: string) => id === "public-2025-26-2025-07-01-2026-06-30"),
+    ).toHaveLength(1);
+  });
+});
