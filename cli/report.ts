@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createReadStream, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { loadDevIssuer } from "../infra/local/dev-issuer.ts";
 import { ApiError } from "../shared/http/errors.ts";
 import { incidentKey } from "../shared/incident/messages.ts";
 import { validateIncidentEvent } from "../shared/incident/validate.ts";
@@ -9,6 +11,7 @@ import { redactIncident } from "../shared/privacy/redact.ts";
 import { reportCsv } from "../shared/report/csv.ts";
 import { ReportAccumulator } from "../shared/report/engine.ts";
 import { parseEnrollmentCsv } from "../shared/report/enrollment.ts";
+import { reportHtml } from "../shared/report/html.ts";
 import { ReportInputError, reportRequest } from "../shared/report/request.ts";
 import { reportJson } from "../shared/report/run.ts";
 
@@ -49,6 +52,8 @@ const main = async () => {
         "time-zone": { type: "string" },
         format: { type: "string" },
         out: { type: "string" },
+        url: { type: "string" },
+        "data-dir": { type: "string" },
       },
       strict: true,
     }));
@@ -56,9 +61,10 @@ const main = async () => {
     return refuse(error instanceof Error ? error.message : "unknown option");
   }
   const format = (values.format as string | undefined) ?? "json";
-  if (format !== "json" && format !== "csv") refuse("--format must be json or csv");
-  if (!values.incidents) refuse("--incidents FILE.ndjson is required");
-  if (!values.enrollment) refuse("--enrollment FILE.csv is required");
+  if (format !== "json" && format !== "csv" && format !== "html")
+    refuse("--format must be json, csv or html");
+  if (values.incidents && !values.enrollment)
+    refuse("--enrollment FILE.csv is required with --incidents");
 
   let request: ReturnType<typeof reportRequest>;
   try {
@@ -81,15 +87,24 @@ const main = async () => {
     );
   }
 
-  let enrollmentText: string;
-  try {
-    enrollmentText = readFileSync(values.enrollment as string, "utf8");
-  } catch {
-    return refuse("--enrollment: the file cannot be read");
+  let enrollmentText: string | undefined;
+  if (values.enrollment) {
+    try {
+      enrollmentText = readFileSync(values.enrollment as string, "utf8");
+    } catch {
+      return refuse("--enrollment: the file cannot be read");
+    }
+  }
+  const write = (output: string) => {
+    if (values.out) writeFileSync(values.out as string, output);
+    else process.stdout.write(output);
+  };
+  if (!values.incidents) {
+    return write(await fromLocalStack(request, enrollmentText, format, values));
   }
   let enrollment: ReturnType<typeof parseEnrollmentCsv>;
   try {
-    enrollment = parseEnrollmentCsv(enrollmentText, request.schoolYear, "ignore");
+    enrollment = parseEnrollmentCsv(enrollmentText ?? "", request.schoolYear, "ignore");
   } catch (error) {
     return refuse(`--enrollment ${error instanceof Error ? error.message : "invalid"}`);
   }
@@ -128,9 +143,91 @@ const main = async () => {
   }
 
   const report = accumulator.report(enrollment);
-  const output = format === "csv" ? reportCsv(report) : reportJson(report);
-  if (values.out) writeFileSync(values.out as string, output);
-  else process.stdout.write(output);
+  write(
+    format === "csv"
+      ? reportCsv(report)
+      : format === "html"
+        ? reportHtml(report)
+        : reportJson(report),
+  );
+};
+
+/**
+ * Without --incidents the running local stack computes the report: the same
+ * request goes to POST /reports (after uploading --enrollment, if given)
+ * with a district analyst's token from the local dev issuer.
+ */
+const fromLocalStack = async (
+  request: ReturnType<typeof reportRequest>,
+  enrollmentText: string | undefined,
+  format: string,
+  values: Record<string, string | boolean | undefined>,
+): Promise<string> => {
+  const url =
+    (values.url as string | undefined) ?? `http://127.0.0.1:${process.env.PORT ?? "3000"}`;
+  const dataDir = (values["data-dir"] as string | undefined) ?? process.env.DATA_DIR ?? ".data";
+  const issuer = await loadDevIssuer(join(dataDir, "dev-issuer-key.json"));
+  const token = await issuer.issue({
+    role: "district_analyst",
+    sub: "report-cli",
+    ttlSeconds: 600,
+  });
+  const call = async (path: string, init: RequestInit = {}) => {
+    let response: Response;
+    try {
+      response = await fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, ...(init.headers ?? {}) },
+      });
+    } catch {
+      process.stderr.write(
+        `report: no local stack answers at ${url}; start it with npm start, or pass --incidents\n`,
+      );
+      process.exit(1);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      const message = (() => {
+        try {
+          const error = JSON.parse(text).error;
+          return `${error.message}${error.details?.[0] ? ` (${error.details[0].path}: ${error.details[0].message})` : ""}`;
+        } catch {
+          return `HTTP ${response.status}`;
+        }
+      })();
+      process.stderr.write(`report: ${message}\n`);
+      process.exit(response.status < 500 ? 2 : 1);
+    }
+    return text;
+  };
+  if (enrollmentText !== undefined) {
+    await call(`/enrollment/${request.schoolYear}`, {
+      method: "PUT",
+      headers: { "content-type": "text/csv" },
+      body: enrollmentText,
+    });
+  }
+  const { parameters, period, scope } = request;
+  const created = JSON.parse(
+    await call("/reports", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        schoolYear: request.schoolYear,
+        from: period.from,
+        to: period.to,
+        ...(scope.level === "school" ? { schoolId: scope.schoolId } : {}),
+        public: parameters.public,
+        partition: request.partition,
+        minCell: parameters.minCell,
+        minN: parameters.minN,
+        riskRatioThreshold: parameters.riskRatioThreshold,
+        confidenceLevel: parameters.confidenceLevel,
+        timeZone: parameters.timeZone,
+      }),
+    }),
+  ) as { reportId: string };
+  return call(`/reports/${created.reportId}?format=${format}`);
 };
 
 await main();

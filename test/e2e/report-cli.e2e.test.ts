@@ -84,7 +84,7 @@ describe("npm run report", () => {
   });
 
   it.each([
-    [["--school-year", "2025-26"], /--incidents/],
+    [["--incidents", "x", "--school-year", "2025-26"], /--enrollment/],
     [["--incidents", "x", "--enrollment", "y", "--school-year", "2025-26", "--bogus"], /bogus/],
     [
       ["--incidents", "x", "--enrollment", "y", "--school-year", "2025-26", "--min-cell", "0"],
@@ -129,6 +129,19 @@ describe("npm run report", () => {
     const result = report(...args);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it("without --incidents, asks the local stack, and says so when none answers", () => {
+    const result = report(
+      "--school-year",
+      "2025-26",
+      "--url",
+      "http://127.0.0.1:9",
+      "--data-dir",
+      dir,
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no local stack answers at http:\/\/127\.0\.0\.1:9/);
   });
 
   it("names the line of bad NDJSON and of bad CSV, without quoting it", () => {

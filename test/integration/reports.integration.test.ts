@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,6 +56,20 @@ const enrollmentCsv = [
     ...dimensions.slice(2).map((dimension) => `2025-26,${school},${dimension},not_reported,200`),
   ]),
 ].join("\n");
+
+const runCli = (args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn("node_modules/.bin/tsx", ["cli/report.ts", ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += String(chunk);
+    });
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 
 const put = (token: string, body: string, contentType = "text/csv", year = "2025-26") =>
   fetch(`${stack.url}/enrollment/${year}`, {
@@ -172,6 +186,19 @@ describe("reports through the pipeline", () => {
     );
     expect(cli.status).toBe(0);
     expect(cli.stdout).toBe((await file(analyst, reportId)).text);
+
+    // Without --incidents the CLI asks the running stack, and gets the same bytes.
+    // (Run without blocking: the stack answering it lives in this process.)
+    const asked = await runCli([
+      "--school-year",
+      "2025-26",
+      "--url",
+      stack.url,
+      "--data-dir",
+      stack.dataDir,
+    ]);
+    expect(asked.stderr).toBe("");
+    expect(asked.stdout).toBe(cli.stdout);
 
     const school = await postReport(analyst, {
       schoolYear: "2025-26",
