@@ -1,0 +1,98 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { syntheticDistrict } from "./synthetic.ts";
+
+/**
+ * `npm run bench [-- --json]`: the report engine over 100k and 1M
+ * pre-parsed incidents (each in its own process, for its peak memory), and
+ * the report CLI end to end over 100k raw events, parsing included.
+ */
+const asJson = process.argv.includes("--json");
+const tsx = "node_modules/.bin/tsx";
+
+const engine = (count: number) =>
+  JSON.parse(
+    execFileSync(tsx, ["bench/report-engine.ts", String(count)], { encoding: "utf8" }).trim(),
+  ) as {
+    seconds: number;
+    peakRssMb: number;
+  };
+
+const cliEndToEnd = (count: number) => {
+  const dir = mkdtempSync(join(tmpdir(), "sro-bench-"));
+  try {
+    const district = syntheticDistrict({ students: 100_000, schools: 40, seed: 5 });
+    const lines: string[] = [];
+    for (const incident of district.incidents(count)) {
+      // Back to a raw version-1 event: the CLI validates and pseudonymises it.
+      const students = incident.students.map(({ studentKey, ...student }) => ({
+        ...student,
+        ref: studentKey ? { localId: `L${studentKey.slice(-8)}` } : {},
+      }));
+      lines.push(
+        JSON.stringify({
+          ...incident,
+          occurredAt: incident.occurredAt.replace("Z", "+00:00"),
+          students,
+        }),
+      );
+    }
+    writeFileSync(join(dir, "events.ndjson"), lines.join("\n"));
+    writeFileSync(join(dir, "enrollment.csv"), district.enrollmentCsv());
+    const run = spawnSync(
+      "/usr/bin/time",
+      [
+        "-f",
+        "%e %M",
+        tsx,
+        "cli/report.ts",
+        "--incidents",
+        join(dir, "events.ndjson"),
+        "--enrollment",
+        join(dir, "enrollment.csv"),
+        "--school-year",
+        "2025-26",
+        "--out",
+        join(dir, "report.json"),
+      ],
+      { encoding: "utf8" },
+    );
+    if (run.status !== 0) throw new Error(`CLI failed: ${run.stderr}`);
+    const [seconds, maxKb] = run.stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
+    return { seconds: seconds!, peakRssMb: Math.round(maxKb! / 1024) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const per100k = engine(100_000);
+const per1M = engine(1_000_000);
+const cli = cliEndToEnd(100_000);
+const result = {
+  report: {
+    secondsPer100k: per100k.seconds,
+    secondsPer1M: per1M.seconds,
+    ratio1MTo100k: per1M.seconds / per100k.seconds,
+    peakRssMbPer100k: per100k.peakRssMb,
+    peakRssMbPer1M: per1M.peakRssMb,
+    cliSecondsPer100k: cli.seconds,
+    cliPeakRssMbPer100k: cli.peakRssMb,
+  },
+};
+if (asJson) {
+  console.log(JSON.stringify(result));
+} else {
+  const rows: Array<[string, string]> = [
+    [
+      "report engine, 100k incidents",
+      `${per100k.seconds.toFixed(2)} s, peak ${per100k.peakRssMb} MB`,
+    ],
+    ["report engine, 1M incidents", `${per1M.seconds.toFixed(2)} s, peak ${per1M.peakRssMb} MB`],
+    ["1M / 100k time (10 = linear)", result.report.ratio1MTo100k.toFixed(1)],
+    ["report CLI end to end, 100k events", `${cli.seconds.toFixed(2)} s, peak ${cli.peakRssMb} MB`],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+}
