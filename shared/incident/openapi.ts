@@ -206,6 +206,96 @@ export const openApiDocument = () => ({
         },
       },
     },
+    "/enrollment/{schoolYear}": {
+      put: {
+        operationId: "uploadEnrollment",
+        summary:
+          "Replace a school year's enrollment (district_analyst), as CSV: schoolYear,schoolId,dimension,group,enrollment",
+        parameters: [
+          {
+            name: "schoolYear",
+            in: "path",
+            required: true,
+            schema: { type: "string", pattern: "^\\d{4}-\\d{2}$" },
+          },
+        ],
+        requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
+        responses: {
+          "200": { description: "Stored; readers see it at once" },
+          "400": errorResponse("VALIDATION_FAILED: the school year"),
+          "403": errorResponse("FORBIDDEN"),
+          "413": errorResponse("PAYLOAD_TOO_LARGE: over 5 MiB"),
+          "415": errorResponse("UNSUPPORTED_MEDIA_TYPE: not text/csv"),
+          "422": errorResponse("VALIDATION_FAILED: the line and the reason"),
+        },
+      },
+    },
+    "/reports": {
+      post: {
+        operationId: "createReport",
+        summary: "Run a disproportionality report now (district_analyst)",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["schoolYear"],
+                additionalProperties: false,
+                properties: {
+                  schoolYear: { type: "string" },
+                  from: { type: "string", format: "date" },
+                  to: { type: "string", format: "date" },
+                  schoolId: { type: "string" },
+                  public: { type: "boolean" },
+                  partition: { enum: ["year", "semester", "quarter"] },
+                  minCell: { type: "integer", minimum: 1 },
+                  minN: { type: "integer", minimum: 1 },
+                  riskRatioThreshold: { type: "number", exclusiveMinimum: 0 },
+                  confidenceLevel: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+                  timeZone: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": { description: "Made; its index entry" },
+          "200": { description: "A public period already published: its entry" },
+          "400": errorResponse("VALIDATION_FAILED: a parameter, the period or the scope"),
+          "403": errorResponse("FORBIDDEN"),
+        },
+      },
+      get: {
+        operationId: "listReports",
+        summary: "Reports, newest first (district_analyst: all; board: public only)",
+        parameters: listParameters,
+        responses: {
+          "200": { description: "A page of index entries" },
+          "403": errorResponse("FORBIDDEN"),
+        },
+      },
+    },
+    "/reports/{reportId}": {
+      get: {
+        operationId: "readReport",
+        summary: "A report as JSON (contracts section 5), CSV or the board page (HTML)",
+        parameters: [
+          { name: "reportId", in: "path", required: true, schema: { type: "string" } },
+          {
+            name: "format",
+            in: "query",
+            schema: { enum: ["json", "csv", "html"], default: "json" },
+          },
+        ],
+        responses: {
+          "200": { description: "The report file" },
+          "400": errorResponse("VALIDATION_FAILED: the format"),
+          "403": errorResponse("FORBIDDEN"),
+          "404": errorResponse("NOT_FOUND (also an internal report asked for by the board)"),
+        },
+      },
+    },
     "/openapi.json": {
       get: {
         operationId: "openApi",

@@ -322,4 +322,49 @@ describe("pipeline stack", () => {
       for (const action of [statement.Action].flat()) expect(action).toMatch(/^xray:/);
     }
   });
+
+  it("keeps report files private, encrypted, TLS-only and versioned", () => {
+    const buckets = resources(stateful, "AWS::S3::Bucket");
+    const files = buckets.find((bucket) => JSON.stringify(bucket.Properties).includes("aws:kms"))!;
+    expect(files.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: "Enabled" },
+    });
+    for (const policy of resources(stateful, "AWS::S3::BucketPolicy")) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(
+        '"aws:SecureTransport":"false"',
+      );
+    }
+  });
+
+  it("runs the report schedule in the district's time zone", () => {
+    pipeline.hasResourceProperties("AWS::Scheduler::Schedule", {
+      ScheduleExpression: "cron(0 6 1 * ? *)",
+      ScheduleExpressionTimezone: "America/Los_Angeles",
+    });
+  });
+
+  it("gives the report functions exactly the table access they use", () => {
+    const runner = [
+      "AuditLog:PutItem",
+      "Enrollment:GetItem",
+      "Enrollment:Query",
+      "RedactedIncidents:Query",
+      "Reports:GetItem",
+      "Reports:PutItem",
+    ];
+    expect(tableGrants("CreateReportFunction")).toEqual(runner);
+    expect(tableGrants("ScheduledReportsFunction")).toEqual(runner);
+    expect(tableGrants("ListReportsFunction")).toEqual(["AuditLog:PutItem", "Reports:Query"]);
+    expect(tableGrants("ReadReportFunction")).toEqual(["AuditLog:PutItem", "Reports:GetItem"]);
+    expect(tableGrants("UploadEnrollmentFunction")).toEqual([
+      "AuditLog:PutItem",
+      "Enrollment:PutItem",
+    ]);
+  });
 });
