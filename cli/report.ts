@@ -230,4 +230,10 @@ const fromLocalStack = async (
   return call(`/reports/${created.reportId}?format=${format}`);
 };
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 await main();
