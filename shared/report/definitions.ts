@@ -1,3 +1,4 @@
+import { RACE_ETHNICITIES } from "../incident/schema.ts";
 import type { RedactedIncident } from "../privacy/redact.ts";
 
 /** Contracts section 5: decision points in report order, and the actions that make each. */
@@ -24,16 +25,7 @@ type RedactedStudent = RedactedIncident["students"][number];
 export const DIMENSIONS = [
   {
     name: "raceEthnicity",
-    groups: [
-      "american_indian_alaska_native",
-      "asian",
-      "black",
-      "hispanic_latino",
-      "middle_eastern_north_african",
-      "native_hawaiian_pacific_islander",
-      "white",
-      "multiracial",
-    ],
+    groups: [...RACE_ETHNICITIES, "multiracial"],
     reference: "white",
     groupOf: (student: RedactedStudent): string | undefined => {
       const values = student.raceEthnicity as readonly string[];

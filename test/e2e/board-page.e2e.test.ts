@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../bench/browser.ts";
 import { syntheticDistrict } from "../../bench/synthetic.ts";
 import { ReportAccumulator } from "../../shared/report/engine.ts";
 import { parseEnrollmentCsv } from "../../shared/report/enrollment.ts";
@@ -13,7 +14,6 @@ import { reportRequest } from "../../shared/report/request.ts";
  * The board page renders in a real browser: Debian's Chromium, driven by
  * playwright-core. `.ci/run` installs Chromium where it is missing.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "sro-board-page-"));
 let browser: Browser;
 
@@ -28,16 +28,7 @@ const page = (isPublic: boolean) => {
 };
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
