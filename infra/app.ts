@@ -88,6 +88,9 @@ export const buildApp = (app: App) => {
     reportFiles: stateful.reportFiles,
     reportSchedule,
     reportSettings,
+    ...(app.node.tryGetContext("alarmEmail")
+      ? { alarmEmail: String(app.node.tryGetContext("alarmEmail")) }
+      : {}),
     timeZone,
     auditRetentionDays,
     userPool: stateful.userPool,

@@ -9,6 +9,8 @@ import {
 } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Table } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -19,6 +21,8 @@ import type { IBucket } from "aws-cdk-lib/aws-s3";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
 import type { DistrictReportSettings } from "../shared/report/api.ts";
@@ -42,6 +46,8 @@ export interface PipelineStackProps extends StackProps {
   reportFiles: IBucket;
   reportSchedule: string;
   reportSettings: DistrictReportSettings;
+  /** Where alarms are e-mailed (CDK context `alarmEmail`); none without it. */
+  alarmEmail?: string;
   timeZone: string;
   auditRetentionDays: number;
   pipelineKey: IKey;
@@ -243,6 +249,8 @@ export class PipelineStack extends Stack {
       }
     }
 
+    this.alarms(props);
+
     NagSuppressions.addStackSuppressions(this, [
       {
         id: "AwsSolutions-IAM4",
@@ -268,6 +276,56 @@ export class PipelineStack extends Stack {
         ],
       },
     ]);
+  }
+
+  /**
+   * Every alarm goes to one encrypted, TLS-only SNS topic: DLQ depth and
+   * message age per queue, errors and throttles per function, API 5xx.
+   */
+  private alarms(props: PipelineStackProps) {
+    const topic = new Topic(this, "Alarms", {
+      displayName: "SRO incident pipeline alarms",
+      masterKey: props.pipelineKey,
+      enforceSSL: true,
+    });
+    if (props.alarmEmail) topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(topic);
+    const alarms: Alarm[] = Object.values(this.queues).flatMap((queue) => [
+      queue.dlqAlarm,
+      queue.ageAlarm,
+    ]);
+    for (const [key, fn] of Object.entries(this.functions)) {
+      const name = `${key[0]!.toUpperCase()}${key.slice(1)}`;
+      alarms.push(
+        new Alarm(this, `${name}ErrorsAlarm`, {
+          alarmDescription: `${key} failed: see its log group and docs/operations.md`,
+          metric: fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        new Alarm(this, `${name}ThrottlesAlarm`, {
+          alarmDescription: `${key} was throttled: raise its concurrency or the account limit`,
+          metric: fn.metricThrottles({ period: Duration.minutes(5), statistic: "Sum" }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    alarms.push(
+      new Alarm(this, "Api5xxAlarm", {
+        alarmDescription: "The API answered 5xx: storage or a function failed",
+        metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: "Sum" }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    for (const alarm of alarms) alarm.addAlarmAction(action);
   }
 
   /** Object access under reports/ only, and the key use it needs; granted on the role, not the bucket. */

@@ -13,6 +13,8 @@ export class QueueWithDlq extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly dlqAlarm: Alarm;
+  /** The oldest message waiting longer than a consumer should ever take. */
+  readonly ageAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: { declaration: QueueDeclaration; key: IKey }) {
     super(scope, id);
@@ -42,6 +44,17 @@ export class QueueWithDlq extends Construct {
         statistic: "Maximum",
       }),
       threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.ageAlarm = new Alarm(this, "MessageAgeAlarm", {
+      alarmDescription: `Messages waiting in ${declaration.id} for over 15 minutes: its consumer is failing or stopped`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: "Maximum",
+      }),
+      threshold: 15 * 60,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,

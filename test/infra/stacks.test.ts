@@ -367,4 +367,36 @@ describe("pipeline stack", () => {
       "Enrollment:PutItem",
     ]);
   });
+
+  it("sends every alarm to one encrypted topic: DLQ depth and age, function errors and throttles, API 5xx", () => {
+    const alarms = resources(pipeline, "AWS::CloudWatch::Alarm");
+    const metrics = alarms.map((alarm) => alarm.Properties.MetricName);
+    const functionCount = Object.keys(FUNCTIONS).length;
+    expect(metrics.filter((name) => name === "Errors")).toHaveLength(functionCount);
+    expect(metrics.filter((name) => name === "Throttles")).toHaveLength(functionCount);
+    expect(metrics.filter((name) => name === "ApproximateAgeOfOldestMessage")).toHaveLength(
+      Object.keys(QUEUES).length,
+    );
+    expect(metrics).toContain("5xx");
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+    pipeline.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+    pipeline.resourceCountIs("AWS::SNS::Subscription", 0);
+  });
+});
+
+describe("alarm e-mail", () => {
+  it("subscribes the address given as context alarmEmail", () => {
+    const app = new App({
+      context: {
+        ...FEATURE_CONTEXT,
+        "aws:cdk:bundling-stacks": [],
+        alarmEmail: "ops@district.example",
+      },
+    });
+    const template = Template.fromStack(buildApp(app).pipeline);
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "ops@district.example",
+    });
+  });
 });
