@@ -193,6 +193,18 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       process.env[table.envVar] = tableNames[key as keyof typeof TABLES];
     }
     for (const queue of queues.queues) process.env[queue.declaration.envVar] = queue.url;
+    // Where operations tools (npm run redrive) find this stack's queues.
+    const endpointsFile = join(dataDir, "endpoints.json");
+    writeFileSync(
+      endpointsFile,
+      JSON.stringify({
+        sqs: queues.server.address,
+        queues: Object.fromEntries(
+          queues.queues.map((queue) => [queue.key, { url: queue.url, dlqUrl: queue.dlqUrl }]),
+        ),
+      }),
+    );
+    stops.push(() => rmSync(endpointsFile, { force: true }));
     // Like a fresh Lambda container: clients are created again with these endpoints.
     resetClients();
 

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -156,5 +157,40 @@ describe("poison messages", () => {
       new ReceiveMessageCommand({ QueueUrl: queue("intake").dlqUrl, MaxNumberOfMessages: 10 }),
     );
     expect(Messages.map((message) => message.Body).sort()).toEqual([...poison].sort());
+  });
+
+  it("come back with npm run redrive, and a message that can now be processed is stored", async () => {
+    const incident = newIncident();
+    const message = {
+      incidentKey: incident.incidentId,
+      officerId: "officer-1",
+      receivedAt: new Date().toISOString(),
+      event: incident,
+    };
+    // As if it had failed five times while storage was down.
+    await stack.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue("intake").dlqUrl,
+        MessageBody: JSON.stringify(message),
+      }),
+    );
+    const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const child = spawn("node_modules/.bin/tsx", [
+        "cli/redrive.ts",
+        "--queue",
+        "intake",
+        "--data-dir",
+        stack.dataDir,
+      ]);
+      let stdout = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += String(chunk);
+      });
+      child.on("close", (status) => resolve({ status, stdout }));
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/moved [1-9]\d* message/);
+    expect(result.stdout).not.toContain(incident.incidentId);
+    await waitUntilStored(stack, sro, incident.incidentId);
   });
 });

@@ -187,3 +187,22 @@ describe("npm run report", () => {
     expect(csvResult.stderr).toMatch(/line 2: enrollment must be a whole number/);
   });
 });
+
+describe("npm run redrive", () => {
+  const redrive = (...args: string[]) =>
+    spawnSync("node_modules/.bin/tsx", ["cli/redrive.ts", ...args], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+
+  it.each([
+    [["--queue", "everything"], 2, /--queue must be intake or redaction/],
+    [["--dlq-url", "https://example.org/q"], 2, /go together/],
+    [["--dlq-url", "http://evil", "--queue-url", "http://evil"], 2, /must be an SQS queue URL/],
+    [["--queue", "intake", "--data-dir", dir], 1, /no local stack is running/],
+  ])("refuses %j", (args, status, message) => {
+    const result = redrive(...args);
+    expect(result.status).toBe(status);
+    expect(result.stderr).toMatch(message);
+  });
+});
