@@ -259,6 +259,23 @@ export const startGateway = async (options: {
       } else response.destroy();
     });
   });
+  // Requests Node cannot parse (oversized or malformed headers, bad framing)
+  // still get a contract error body, as API Gateway answers them itself.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    const body = JSON.stringify(
+      new ApiError(
+        "VALIDATION_FAILED",
+        tooLarge ? "The request headers are too large." : "The request is not valid HTTP.",
+        undefined,
+        tooLarge ? 431 : 400,
+      ).toBody(),
+    );
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((resolve) => server.listen(options.port, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
