@@ -58,6 +58,7 @@ export interface LocalStack {
   queues: LocalQueues["queues"];
   sqs: SQSClient;
   issuer: DevIssuer;
+  restartDynamoDb(downtimeMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,11 +134,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   };
   try {
     log("starting DynamoDB Local");
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal(
-      join(dataDir, "dynamodb"),
-      await freePort(),
-    );
+    const dynamoPort = await freePort();
+    let dynamo: DynamoDbLocal = await startDynamoDbLocal(join(dataDir, "dynamodb"), dynamoPort);
     stops.push(() => dynamo.stop());
+    /** Stops DynamoDB Local and starts it again on the same port and file (fault tests). */
+    const restartDynamoDb = async (downtimeMs = 0) => {
+      await dynamo.stop();
+      await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+      dynamo = await startDynamoDbLocal(join(dataDir, "dynamodb"), dynamoPort);
+    };
     const tableNames = Object.fromEntries(
       Object.entries(TABLES).map(([key, table]) => [key, `${prefix}-${table.id}`]),
     ) as Record<keyof typeof TABLES, string>;
@@ -313,6 +318,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       url: gateway.url,
       dataDir,
       dynamoEndpoint: dynamo.endpoint,
+      restartDynamoDb,
       sqsEndpoint: queues.server.address,
       tableNames,
       queues: queues.queues,
