@@ -2,10 +2,14 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { measureBundles } from "./bundles.ts";
+import { measurePipeline } from "./pipeline.ts";
 import { syntheticDistrict } from "./synthetic.ts";
 
 /**
- * `npm run bench [-- --json]`: the report engine over 100k and 1M
+ * `npm run bench [-- --json]`: the pipeline through the local stack (rate,
+ * emulator ceiling, intake latency, WCU per incident), each function's
+ * bundle, the report engine over 100k and 1M
  * pre-parsed incidents (each in its own process, for its peak memory), and
  * the report CLI end to end over 100k raw events, parsing included.
  */
@@ -67,10 +71,14 @@ const cliEndToEnd = (count: number) => {
   }
 };
 
+const pipelineResult = await measurePipeline();
+const bundles = await measureBundles();
 const per100k = engine(100_000);
 const per1M = engine(1_000_000);
 const cli = cliEndToEnd(100_000);
 const result = {
+  ...pipelineResult,
+  bundles,
   report: {
     secondsPer100k: per100k.seconds,
     secondsPer1M: per1M.seconds,
@@ -84,7 +92,26 @@ const result = {
 if (asJson) {
   console.log(JSON.stringify(result));
 } else {
+  const { pipeline, intake, wcuPerIncident } = pipelineResult;
   const rows: Array<[string, string]> = [
+    [
+      `pipeline, POST to redacted (concurrency ${pipeline.concurrency})`,
+      `${pipeline.incidentsPerSecond.toFixed(0)} incidents/s`,
+    ],
+    [
+      "emulator ceiling (4 puts, 2 message cycles each)",
+      `${pipeline.ceilingIncidentsPerSecond.toFixed(0)} incidents/s (puts ${pipeline.emulators.putsPerSecond.toFixed(0)}/s, cycles ${pipeline.emulators.messageCyclesPerSecond.toFixed(0)}/s)`,
+    ],
+    ["pipeline / ceiling", pipeline.ratioToCeiling.toFixed(2)],
+    [
+      `intake latency at ${intake.ratePerSecond.toFixed(0)}/s`,
+      `p50 ${intake.p50Ms.toFixed(1)} ms, p99 ${intake.p99Ms.toFixed(1)} ms`,
+    ],
+    ["write capacity per incident", `${wcuPerIncident} WCU`],
+    ...Object.entries(bundles).map(([name, { bytes, initMs }]): [string, string] => [
+      `bundle ${name}`,
+      `${(bytes / 1024).toFixed(0)} KB, init ${initMs.toFixed(0)} ms`,
+    ]),
     [
       "report engine, 100k incidents",
       `${per100k.seconds.toFixed(2)} s, peak ${per100k.peakRssMb} MB`,
