@@ -19,6 +19,7 @@ export const handler = queueConsumer(
     });
     logger.info(written ? "incident redacted" : "duplicate delivery, already redacted", {
       incidentId: message.incidentKey,
+      requestId: message.requestId,
     });
   },
 );

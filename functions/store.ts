@@ -16,5 +16,6 @@ export const handler = queueConsumer({ logger, metrics }, IntakeMessageSchema, a
   });
   logger.info(written ? "incident stored" : "duplicate delivery, already stored", {
     incidentId: message.incidentKey,
+    requestId: message.requestId,
   });
 });

@@ -15,6 +15,8 @@ export type IntakeMessage = z.infer<typeof IntakeMessageSchema>;
 export const RedactionMessageSchema = contractObject({
   incidentKey: z.string().min(1).max(64),
   receivedAt: z.iso.datetime(),
+  /** The API request that brought the incident in, for log correlation. */
+  requestId: z.string().max(256).optional(),
   event: IncidentEventV1Schema,
 });
 export type RedactionMessage = z.infer<typeof RedactionMessageSchema>;

@@ -37,6 +37,7 @@ export const storeIncident = async (
   await ports.forwardToRedaction({
     incidentKey: message.incidentKey,
     receivedAt: message.receivedAt,
+    ...(message.requestId ? { requestId: message.requestId } : {}),
     event: message.event,
   });
   return { written };
