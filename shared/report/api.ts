@@ -4,8 +4,9 @@ import { decodeCursor, encodeCursor } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
-import { DEFAULT_TIME_ZONE } from "../time/zoned.ts";
+import { calendarDate, DEFAULT_TIME_ZONE } from "../time/zoned.ts";
 import {
+  DEFAULT_PARAMETERS,
   type Partition,
   ReportInputError,
   type ReportRequest,
@@ -62,6 +63,7 @@ const refused = (error: ReportInputError) =>
 export const parseReportRequest = (
   body: unknown,
   settings: DistrictReportSettings,
+  now: Date = new Date(),
 ): ReportRequest => {
   const parsed = RequestBodySchema.safeParse(body);
   if (!parsed.success) {
@@ -76,14 +78,40 @@ export const parseReportRequest = (
     );
   }
   try {
-    return reportRequest({
+    const request = reportRequest({
       timeZone: settings.timeZone,
       partition: settings.partition,
       ...(parsed.data as ReportRequestInput),
     });
+    if (request.parameters.public) checkPublication(request, settings, now);
+    return request;
   } catch (error) {
     if (error instanceof ReportInputError) throw refused(error);
     throw error;
+  }
+};
+
+/**
+ * A public report is the district's publication: only its partition's
+ * periods, once a period has ended, and never with a smaller minimum cell
+ * than the district's. Otherwise one on-demand request could publish a
+ * period that another public report overlaps, or freeze an incomplete one.
+ */
+const checkPublication = (request: ReportRequest, settings: DistrictReportSettings, now: Date) => {
+  if (request.partition !== settings.partition) {
+    throw new ReportInputError(
+      `Public reports follow the district's ${settings.partition} partition.`,
+      "partition",
+    );
+  }
+  if (request.parameters.minCell < (settings.minCell ?? DEFAULT_PARAMETERS.minCell)) {
+    throw new ReportInputError(
+      "A public report may not use a smaller minCell than the district's.",
+      "minCell",
+    );
+  }
+  if (request.period.to >= calendarDate(now, request.parameters.timeZone)) {
+    throw new ReportInputError("A public report covers a period that has ended.", "to");
   }
 };
 

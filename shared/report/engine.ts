@@ -62,11 +62,19 @@ export interface Report {
 interface StudentTally {
   /** The earliest incident in which the student is a subject decides the groups. */
   firstAt: number;
+  /** Nanoseconds beyond the millisecond, for instants that differ below it. */
+  firstFraction: number;
   firstId: string;
   groups: Array<string | undefined>;
   /** (incident, student) pairs per decision point, in DECISION_POINT_NAMES order. */
   events: number[];
 }
+
+/** Digits of a timestamp's fraction beyond the millisecond, which Date.parse drops. */
+const subMillisecond = (occurredAt: string) => {
+  const fraction = /\.(\d+)/.exec(occurredAt)?.[1] ?? "";
+  return Number(fraction.padEnd(9, "0").slice(3, 9));
+};
 
 const quotient = (numerator: number, denominator: number) =>
   denominator === 0 ? null : numerator / denominator;
@@ -104,6 +112,7 @@ export class ReportAccumulator {
     if (date < period.from || date > period.to) return;
     this.incidents++;
     const at = Date.parse(incident.occurredAt);
+    const atFraction = subMillisecond(incident.occurredAt);
     const id = incident.incidentId.toLowerCase();
     incident.students.forEach((student, index) => {
       if (student.role !== "subject") return;
@@ -113,10 +122,21 @@ export class ReportAccumulator {
       let tally = this.students.get(key);
       const groups = DIMENSIONS.map((dimension) => dimension.groupOf(student));
       if (!tally) {
-        tally = { firstAt: at, firstId: id, groups, events: DECISION_POINT_NAMES.map(() => 0) };
+        tally = {
+          firstAt: at,
+          firstFraction: atFraction,
+          firstId: id,
+          groups,
+          events: DECISION_POINT_NAMES.map(() => 0),
+        };
         this.students.set(key, tally);
-      } else if (at < tally.firstAt || (at === tally.firstAt && id < tally.firstId)) {
-        Object.assign(tally, { firstAt: at, firstId: id, groups });
+      } else if (
+        at < tally.firstAt ||
+        (at === tally.firstAt &&
+          (atFraction < tally.firstFraction ||
+            (atFraction === tally.firstFraction && id < tally.firstId)))
+      ) {
+        Object.assign(tally, { firstAt: at, firstFraction: atFraction, firstId: id, groups });
       }
       for (const point of decisionPointsOf(student.actions)) {
         const position = DECISION_POINT_NAMES.indexOf(point);

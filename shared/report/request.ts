@@ -153,7 +153,9 @@ export const reportRequest = (input: ReportRequestInput): ReportRequest => {
     ) {
       throw new ReportInputError("The time zone must be a known IANA zone.", "timeZone");
     }
-    parameters.timeZone = input.timeZone;
+    parameters.timeZone = new Intl.DateTimeFormat("en-US", {
+      timeZone: input.timeZone,
+    }).resolvedOptions().timeZone;
   }
   if (input.public !== undefined) {
     if (typeof input.public !== "boolean")

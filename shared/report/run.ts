@@ -52,9 +52,13 @@ export const computeReport = async (request: ReportRequest, ports: RunPorts): Pr
     );
   }
   const { timeZone } = request.parameters;
+  // A margin on both ends: where clocks fall back across midnight a date
+  // starts before its second midnight. The accumulator keeps exactly the
+  // incidents whose calendar date is in the period.
+  const margin = 14 * 3_600_000;
   const keys = periodKeys(
-    startOfDay(request.period.from, timeZone),
-    startOfDay(nextDate(request.period.to), timeZone),
+    new Date(startOfDay(request.period.from, timeZone).getTime() - margin),
+    new Date(startOfDay(nextDate(request.period.to), timeZone).getTime() + margin),
   );
   const accumulator = new ReportAccumulator(request);
   for await (const incident of ports.incidentsBetween({

@@ -62,10 +62,10 @@ const QUARTER_HOUR = 15 * 60 * 1000;
 const offsetCaches = new Map<string, Map<number, number>>();
 
 /**
- * A zone's offset at an instant, cached per quarter hour: every offset and
- * every transition in the time zone database falls on a quarter hour of UTC,
- * so the cache is exact, and a report over a million incidents asks Intl a
- * few thousand times instead of a million.
+ * A zone's offset at an instant, cached per quarter hour of UTC: nearly
+ * every transition falls on one, so a report over a million incidents asks
+ * Intl a few thousand times instead of a million. A quarter hour whose
+ * start and end offsets differ is never cached.
  */
 const cachedOffset = (instant: number, timeZone: string) => {
   let cache = offsetCaches.get(timeZone);
@@ -76,11 +76,15 @@ const cachedOffset = (instant: number, timeZone: string) => {
   const bucket = Math.floor(instant / QUARTER_HOUR);
   let offset = cache.get(bucket);
   if (offset === undefined) {
-    offset = offsetMs(bucket * QUARTER_HOUR, timeZone);
+    // A bucket holding a transition (a few zones changed at odd minutes) is
+    // marked NaN and always asked directly.
+    const start = offsetMs(bucket * QUARTER_HOUR, timeZone);
+    const end = offsetMs((bucket + 1) * QUARTER_HOUR - 1000, timeZone);
+    offset = start === end ? start : Number.NaN;
     if (cache.size > 200_000) cache.clear();
     cache.set(bucket, offset);
   }
-  return offset;
+  return Number.isNaN(offset) ? offsetMs(instant, timeZone) : offset;
 };
 
 /** The calendar date (YYYY-MM-DD) of an instant in a zone. */

@@ -258,6 +258,18 @@ describe("reports through the pipeline", () => {
     [{ schoolYear: "2025-26", public: true, schoolId: SCHOOL }, 400],
     [{ schoolYear: "2025-26", public: true, from: "2025-07-01", to: "2025-09-30" }, 400],
     [{ schoolYear: "2025-26", minCell: 0 }, 400],
+    [
+      {
+        schoolYear: "2025-26",
+        public: true,
+        partition: "semester",
+        from: "2025-07-01",
+        to: "2025-12-31",
+      },
+      400,
+    ],
+    [{ schoolYear: "2025-26", public: true, minCell: 1 }, 400],
+    [{ schoolYear: "2026-27", public: true }, 400],
     [{ schoolYear: "2025-26", timeZone: "Mars/Base" }, 400],
     [{ schoolYear: "2025-26", extra: 1 }, 400],
     [{ schoolYear: "2024-25" }, 400],

@@ -211,6 +211,28 @@ describe("the report engine", () => {
     expect(row(tie, "contact", "gender", "male").students).toBe(0);
   });
 
+  it("orders instants below the millisecond before falling back to the incident id", () => {
+    const key = keyOf("s", 1);
+    const later = {
+      ...incident("2025-09-01T10:00:00.0009Z", [{ studentKey: key, gender: "female" }]),
+      incidentId: "00000000-0000-4000-8000-000000000001",
+    };
+    const earlier = {
+      ...incident("2025-09-01T10:00:00.0001Z", [{ studentKey: key, gender: "male" }]),
+      incidentId: "ffffffff-0000-4000-8000-000000000001",
+    };
+    const report = run([later, earlier], enrollmentCsv({ S1: {} }, 10));
+    expect(row(report, "contact", "gender", "male").students).toBe(1);
+    expect(row(report, "contact", "gender", "female").students).toBe(0);
+  });
+
+  it("echoes the time zone in its canonical spelling", () => {
+    expect(
+      run([], enrollmentCsv({ S1: {} }, 10), { timeZone: "america/los_angeles" }).parameters
+        .timeZone,
+    ).toBe("America/Los_Angeles");
+  });
+
   it("reads the period's ends as calendar dates in the district's time zone", () => {
     const items = [
       incident("2025-09-30T23:59:00-07:00", [{}]), // 30 Sep, Pacific: in

@@ -19,6 +19,12 @@ describe("calendar dates in a time zone", () => {
     expect(calendarDate(new Date(start.getTime() - 1), zone)).not.toBe(date);
   });
 
+  it("is exact where a zone changed clocks at an odd minute", () => {
+    // St. John's fell back at 00:01 local until 2011: 02:35Z was 23:05 the day before.
+    expect(calendarDate("2010-11-07T02:35:00Z", "America/St_Johns")).toBe("2010-11-06");
+    expect(calendarDate("2010-11-07T03:35:00Z", "America/St_Johns")).toBe("2010-11-07");
+  });
+
   it("steps to the next date across months and years", () => {
     expect(nextDate("2025-12-31")).toBe("2026-01-01");
     expect(nextDate("2024-02-28")).toBe("2024-02-29");
