@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ApiError, type ErrorDetail } from "../http/errors.ts";
+import { parseJsonRequestBody, type RawBody } from "../http/json-body.ts";
 import { findForbiddenFields, findForbiddenTerms, formatPath, type JsonPath } from "./forbidden.ts";
 import {
   INCIDENT_EVENT_FIELDS,
@@ -18,67 +19,9 @@ export const issueToDetail = (issue: z.core.$ZodIssue): ErrorDetail => ({
   message: issue.message,
 });
 
-const isJsonMediaType = (contentType: string | undefined) => {
-  if (contentType === undefined) return false;
-  const [mediaType] = contentType.split(";");
-  return mediaType?.trim().toLowerCase() === "application/json";
-};
-
-/** Every key and string in a parsed value is well-formed Unicode (iterative: any depth). */
-const isWellFormedJson = (value: unknown): boolean => {
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (typeof node === "string") {
-      if (!node.isWellFormed()) return false;
-    } else if (Array.isArray(node)) {
-      pending.push(...node);
-    } else if (node !== null && typeof node === "object") {
-      for (const [key, child] of Object.entries(node)) {
-        if (!key.isWellFormed()) return false;
-        pending.push(child);
-      }
-    }
-  }
-  return true;
-};
-
-export interface RawBody {
-  contentType: string | undefined;
-  /** The body as sent, decoded from base64 where the gateway encoded it. */
-  body: Buffer;
-}
-
-/** Content type, size and JSON syntax: the 415, 413 and 400 rows of the contract. */
-export const parseJsonBody = ({ contentType, body }: RawBody): unknown => {
-  if (!isJsonMediaType(contentType)) {
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the incident as application/json.");
-  }
-  if (body.byteLength > MAX_BODY_BYTES) {
-    throw new ApiError("PAYLOAD_TOO_LARGE", "The body is larger than 256 KiB.");
-  }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    throw new ApiError("MALFORMED_JSON", "The body is not valid UTF-8.");
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new ApiError("MALFORMED_JSON", "The body is not valid JSON.");
-  }
-  // JSON escapes can spell half a surrogate pair, which no store accepts;
-  // refused here, it cannot become an accepted incident that never stores.
-  if (!isWellFormedJson(parsed)) {
-    throw new ApiError(
-      "MALFORMED_JSON",
-      "The body holds an unpaired surrogate escape; text must be valid Unicode.",
-    );
-  }
-  return parsed;
-};
+/** The incident body: application/json of at most 256 KiB (the 415, 413 and 400 rows of the contract). */
+export const parseJsonBody = (raw: RawBody): unknown =>
+  parseJsonRequestBody(raw, { maxBytes: MAX_BODY_BYTES, what: "incident" });
 
 const CONTRACT_KEYS: ReadonlySet<string> = new Set([
   ...Object.keys(INCIDENT_EVENT_FIELDS),
