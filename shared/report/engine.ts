@@ -120,13 +120,15 @@ export class ReportAccumulator {
       // Without a key a subject is a distinct student in each incident.
       const key = student.studentKey ? `k:${student.studentKey}` : `i:${id}#${index}`;
       let tally = this.students.get(key);
-      const groups = DIMENSIONS.map((dimension) => dimension.groupOf(student));
+      // A student's groups are read only from an incident that is their
+      // earliest so far: most repeat subjects skip the work.
+      const groupsOf = () => DIMENSIONS.map((dimension) => dimension.groupOf(student));
       if (!tally) {
         tally = {
           firstAt: at,
           firstFraction: atFraction,
           firstId: id,
-          groups,
+          groups: groupsOf(),
           events: DECISION_POINT_NAMES.map(() => 0),
         };
         this.students.set(key, tally);
@@ -136,7 +138,12 @@ export class ReportAccumulator {
           (atFraction < tally.firstFraction ||
             (atFraction === tally.firstFraction && id < tally.firstId)))
       ) {
-        Object.assign(tally, { firstAt: at, firstFraction: atFraction, firstId: id, groups });
+        Object.assign(tally, {
+          firstAt: at,
+          firstFraction: atFraction,
+          firstId: id,
+          groups: groupsOf(),
+        });
       }
       for (const point of decisionPointsOf(student.actions)) {
         const position = DECISION_POINT_NAMES.indexOf(point);
