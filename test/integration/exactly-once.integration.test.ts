@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDynamoClient } from "../../infra/local/dynamodb.ts";
 import type { SqsHandler } from "../../infra/local/poller.ts";
 import { waitFor } from "../../infra/local/wait.ts";
+import { runCommand } from "../support/cli.ts";
 import {
   newIncident,
   postIncident,
@@ -174,20 +174,12 @@ describe("poison messages", () => {
         MessageBody: JSON.stringify(message),
       }),
     );
-    const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
-      const child = spawn("node_modules/.bin/tsx", [
-        "cli/redrive.ts",
-        "--queue",
-        "intake",
-        "--data-dir",
-        stack.dataDir,
-      ]);
-      let stdout = "";
-      child.stdout.on("data", (chunk) => {
-        stdout += String(chunk);
-      });
-      child.on("close", (status) => resolve({ status, stdout }));
-    });
+    const result = await runCommand("cli/redrive.ts", [
+      "--queue",
+      "intake",
+      "--data-dir",
+      stack.dataDir,
+    ]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/moved [1-9]\d* message/);
     expect(result.stdout).not.toContain(incident.incidentId);

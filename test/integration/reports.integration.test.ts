@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prng } from "../../bench/synthetic.ts";
 import { lambdaContext } from "../../infra/local/lambda-context.ts";
 import { waitFor } from "../../infra/local/wait.ts";
+import { runCommand } from "../support/cli.ts";
 import {
   getJson,
   newIncident,
@@ -57,19 +57,7 @@ const enrollmentCsv = [
   ]),
 ].join("\n");
 
-const runCli = (args: string[]) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn("node_modules/.bin/tsx", ["cli/report.ts", ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += String(chunk);
-    });
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
+const runCli = (args: string[]) => runCommand("cli/report.ts", args);
 
 const put = (token: string, body: string, contentType = "text/csv", year = "2025-26") =>
   fetch(`${stack.url}/enrollment/${year}`, {
@@ -171,19 +159,14 @@ describe("reports through the pipeline", () => {
     const enrollmentFile = join(stack.dataDir, "enrollment.csv");
     writeFileSync(incidentsFile, events.map((event) => JSON.stringify(event)).join("\n"));
     writeFileSync(enrollmentFile, enrollmentCsv);
-    const cli = spawnSync(
-      "node_modules/.bin/tsx",
-      [
-        "cli/report.ts",
-        "--incidents",
-        incidentsFile,
-        "--enrollment",
-        enrollmentFile,
-        "--school-year",
-        "2025-26",
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
+    const cli = await runCli([
+      "--incidents",
+      incidentsFile,
+      "--enrollment",
+      enrollmentFile,
+      "--school-year",
+      "2025-26",
+    ]);
     expect(cli.status).toBe(0);
     expect(cli.stdout).toBe((await file(analyst, reportId)).text);
 
@@ -209,29 +192,24 @@ describe("reports through the pipeline", () => {
       minN: 5,
     });
     expect(school.status).toBe(201);
-    const schoolCli = spawnSync(
-      "node_modules/.bin/tsx",
-      [
-        "cli/report.ts",
-        "--incidents",
-        incidentsFile,
-        "--enrollment",
-        enrollmentFile,
-        "--school-year",
-        "2025-26",
-        "--school",
-        OTHER_SCHOOL,
-        "--from",
-        "2025-10-01",
-        "--to",
-        "2026-03-31",
-        "--min-cell",
-        "3",
-        "--min-n",
-        "5",
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
+    const schoolCli = await runCli([
+      "--incidents",
+      incidentsFile,
+      "--enrollment",
+      enrollmentFile,
+      "--school-year",
+      "2025-26",
+      "--school",
+      OTHER_SCHOOL,
+      "--from",
+      "2025-10-01",
+      "--to",
+      "2026-03-31",
+      "--min-cell",
+      "3",
+      "--min-n",
+      "5",
+    ]);
     expect(schoolCli.stdout).toBe((await file(analyst, school.json.reportId)).text);
   });
 
