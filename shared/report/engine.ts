@@ -2,61 +2,17 @@ import type { RedactedIncident } from "../privacy/redact.ts";
 import { calendarDate } from "../time/zoned.ts";
 import {
   DECISION_POINT_NAMES,
-  type DecisionPoint,
   DIMENSIONS,
   type DimensionName,
   decisionPointsOf,
 } from "./definitions.ts";
 import { type Enrollment, scopeEnrollment } from "./enrollment.ts";
+import type { Report, ReportRow, ReportTable, RiskRatioNote } from "./model.ts";
 import { normalQuantile } from "./normal.ts";
-import type { ReportParameters, ReportRequest } from "./request.ts";
+import type { ReportRequest } from "./request.ts";
 import { suppressForPublication } from "./suppression.ts";
 
-export type RiskRatioNote =
-  | "below_min_cell"
-  | "below_min_n"
-  | "comparison_below_min_cell"
-  | "comparison_below_min_n"
-  | "suppressed"
-  | null;
-
-export interface ReportRow {
-  group: string;
-  enrollment: number;
-  students: number | null;
-  events: number | null;
-  risk: number | null;
-  comparisonStudents: number | null;
-  comparisonEnrollment: number;
-  comparisonRisk: number | null;
-  riskRatio: number | null;
-  riskRatioNote: RiskRatioNote;
-  ciLow: number | null;
-  ciHigh: number | null;
-  exceedsThreshold: boolean;
-  significant: boolean;
-  flagged: boolean;
-  rri: number | null;
-  suppressed: boolean;
-}
-
-export interface ReportTable {
-  decisionPoint: DecisionPoint;
-  dimension: DimensionName;
-  totalStudents: number | null;
-  notRecorded: number | null;
-  rows: ReportRow[];
-}
-
-export interface Report {
-  reportVersion: 1;
-  schoolYear: string;
-  period: { from: string; to: string };
-  scope: ReportRequest["scope"];
-  parameters: ReportParameters;
-  totals: { incidents: number | null; subjects: number | null; students: number | null };
-  tables: ReportTable[];
-}
+export type { Report, ReportRow, ReportTable, RiskRatioNote } from "./model.ts";
 
 /** What the engine keeps per distinct student: bounded, whatever the number of incidents. */
 interface StudentTally {
@@ -164,6 +120,7 @@ export class ReportAccumulator {
 
     const tables: ReportTable[] = [];
     const contactStudents = new Map<DimensionName, Map<string, number>>();
+    const references = new Map<DimensionName, string>();
     DECISION_POINT_NAMES.forEach((decisionPoint, position) => {
       for (const [dimensionIndex, dimension] of DIMENSIONS.entries()) {
         const groups = dimension.groups as readonly string[];
@@ -191,6 +148,7 @@ export class ReportAccumulator {
             (best, group) => (enrolled(group) > enrolled(best) ? group : best),
             groups[0]!,
           );
+        references.set(dimension.name, reference);
         const contact = contactStudents.get(dimension.name)!;
         const rate = (group: string) => {
           const numerator = students.get(group) ?? 0;
@@ -267,6 +225,6 @@ export class ReportAccumulator {
       totals: { incidents: this.incidents, subjects: this.subjects, students: tallies.length },
       tables,
     };
-    return parameters.public ? suppressForPublication(report, DIMENSIONS) : report;
+    return parameters.public ? suppressForPublication(report, references) : report;
   }
 }

@@ -1,4 +1,4 @@
-import type { Report, ReportRow, ReportTable } from "./engine.ts";
+import type { Report, ReportRow, ReportTable } from "./model.ts";
 
 /**
  * The board page: one self-contained HTML file (inline CSS and SVG, no
@@ -57,7 +57,11 @@ const NOTE_TEXT: Record<string, string> = {
   comparison_below_min_cell: "too few students in the other groups to compare",
   comparison_below_min_n: "too few students enrolled in the other groups to compare",
   suppressed: "hidden to protect privacy",
+  comparison_suppressed: "not compared: the other groups' total would reveal a hidden number",
 };
+
+/** A withheld number reads as such: it may be small, or it would give a small one away. */
+const WITHHELD = "withheld to protect privacy";
 
 const sentence = (table: ReportTable, row: ReportRow, confidence: number) =>
   `${escapeHtml(groupLabel(table.dimension, row.group))}: ${ratio(row.riskRatio)} times as likely as other students to face ${escapeHtml(DECISION_LABELS[table.decisionPoint] ?? table.decisionPoint)} (${Math.round(confidence * 100)}% interval ${ratio(row.ciLow)} to ${ratio(row.ciHigh)}).`;
@@ -132,15 +136,15 @@ const riskRatioChart = (table: ReportTable, threshold: number) => {
 };
 
 const tableSection = (table: ReportTable, report: Report) => {
-  const { riskRatioThreshold, minCell } = report.parameters;
+  const { riskRatioThreshold } = report.parameters;
   const rows = table.rows
     .map(
       (row) =>
-        `<tr${row.flagged ? ' class="flag"' : ""}><th scope="row">${escapeHtml(groupLabel(table.dimension, row.group))}</th><td>${row.enrollment}</td><td>${row.suppressed ? `<em>fewer than ${minCell}</em>` : (row.students ?? "—")}</td><td>${percent(row.risk)}</td><td>${ratio(row.riskRatio)}</td><td>${row.ciLow === null ? "—" : `${ratio(row.ciLow)}–${ratio(row.ciHigh)}`}</td><td>${ratio(row.rri)}</td><td>${row.flagged ? "flagged" : row.riskRatio === null ? escapeHtml(NOTE_TEXT[row.riskRatioNote ?? ""] ?? "") : ""}</td></tr>`,
+        `<tr${row.flagged ? ' class="flag"' : ""}><th scope="row">${escapeHtml(groupLabel(table.dimension, row.group))}</th><td>${row.enrollment}</td><td>${row.suppressed ? "<em>hidden</em>" : (row.students ?? "—")}</td><td>${percent(row.risk)}</td><td>${ratio(row.riskRatio)}</td><td>${row.ciLow === null ? "—" : `${ratio(row.ciLow)}–${ratio(row.ciHigh)}`}</td><td>${ratio(row.rri)}</td><td>${row.flagged ? "flagged" : row.riskRatio === null ? escapeHtml(NOTE_TEXT[row.riskRatioNote ?? ""] ?? "") : ""}</td></tr>`,
     )
     .join("");
   return `<section class="table"><h3>${escapeHtml(DIMENSION_LABELS[table.dimension] ?? table.dimension)}</h3>
-<p class="muted">Students with this action: ${table.totalStudents ?? `fewer than ${minCell}`}; of them, ${table.notRecorded ?? `fewer than ${minCell}`} with no recorded ${escapeHtml((DIMENSION_LABELS[table.dimension] ?? "").toLowerCase())}.</p>
+<p class="muted">Students with this action: ${table.totalStudents ?? WITHHELD}; of them, ${table.notRecorded ?? WITHHELD} with no recorded ${escapeHtml((DIMENSION_LABELS[table.dimension] ?? "").toLowerCase())}.</p>
 ${sharesChart(table)}
 <p class="muted caption">Risk ratio against all other students (bar, log scale), with its interval (whiskers); the dashed line is the threshold of ${ratio(riskRatioThreshold)}.</p>
 ${riskRatioChart(table, riskRatioThreshold)}
@@ -180,8 +184,7 @@ export const reportHtml = (report: Report): string => {
       return `<h2>${escapeHtml(DECISION_LABELS[point] ?? point).replace(/^./, (c) => c.toUpperCase())}</h2>${tables.map((table) => tableSection(table, report)).join("\n")}`;
     })
     .join("\n");
-  const total = (value: number | null) =>
-    value === null ? `fewer than ${parameters.minCell}` : String(value);
+  const total = (value: number | null) => (value === null ? `(${WITHHELD})` : String(value));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>SRO interactions with students: ${escapeHtml(report.schoolYear)}</title><style>${STYLE}</style></head>
@@ -206,7 +209,7 @@ ${decisionSections}
 <p><strong>Risk</strong> is the share of a group's enrolled students who faced the action. The <strong>risk ratio</strong> compares that with the risk of all other students together: 2.0 means twice as likely. The red dashed line marks the district's threshold of ${ratio(parameters.riskRatioThreshold)}.</p>
 <p>The <strong>interval</strong> (the whisker on each bar) shows the range the ratio could plausibly take by chance, at ${Math.round(parameters.confidenceLevel * 100)}% confidence (Katz method). A group is <strong>flagged</strong> (⚑) when its ratio is above the threshold and its whole interval is above 1.</p>
 <p>No ratio is computed where a group has fewer than ${parameters.minCell} students with the action or fewer than ${parameters.minN} enrolled; such small numbers swing widely by chance. The <strong>RRI</strong> (relative rate index) compares each group with a reference group (White students for race, otherwise the largest group); for actions after contact, it compares the share of contacted students who faced the action.</p>
-${parameters.public ? `<p><strong>Privacy.</strong> Counts from 1 to ${parameters.minCell - 1} are hidden, and where only one number in a table would be hidden, the next smallest is hidden too so that it cannot be worked out from the total.</p>` : ""}
+${parameters.public ? `<p><strong>Privacy.</strong> Counts from 1 to ${parameters.minCell - 1} are hidden. A table that hides one also hides its next smallest count (and any equal to it), so that the hidden one cannot be worked out from the total; where that is not enough, the total and the comparisons with other groups are withheld instead.</p>` : ""}
 <p class="muted">Report version ${report.reportVersion}; dates are read in the ${escapeHtml(parameters.timeZone)} time zone.</p>
 </section>
 </body></html>

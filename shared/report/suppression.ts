@@ -1,9 +1,14 @@
-import type { DIMENSIONS } from "./definitions.ts";
-import type { Report, ReportRow, ReportTable } from "./engine.ts";
+import type { DimensionName } from "./definitions.ts";
+import { knowledgeOf, pinnedUnderSum } from "./disclosure.ts";
+import type { Report, ReportRow, ReportTable } from "./model.ts";
+import {
+  type CellSuppression,
+  isSmall,
+  suppressCells,
+  withholdsTotals,
+} from "./suppression-cells.ts";
 
-/** Counts from 1 to minCell - 1 are hidden in public reports; zero stays zero. */
-const isSmall = (value: number | null, minCell: number) =>
-  value !== null && value >= 1 && value < minCell;
+export { isSmall, suppressCells } from "./suppression-cells.ts";
 
 const suppressRow = (row: ReportRow): ReportRow => ({
   ...row,
@@ -23,68 +28,113 @@ const suppressRow = (row: ReportRow): ReportRow => ({
   suppressed: true,
 });
 
+/** A visible row whose comparison is the sum of the other groups, hidden ones among them. */
+const withholdComparison = (row: ReportRow): ReportRow => ({
+  ...row,
+  comparisonStudents: null,
+  comparisonRisk: null,
+  riskRatio: null,
+  riskRatioNote: "comparison_suppressed",
+  ciLow: null,
+  ciHigh: null,
+  exceedsThreshold: false,
+  significant: false,
+  flagged: false,
+});
+
+/** The group each dimension's rri is measured against, as the engine chose it. */
+export type ReferenceGroups = ReadonlyMap<DimensionName, string>;
+
 /**
- * Primary suppression of small cells, then complementary suppression: a
- * table with exactly one hidden cell hides its smallest non-zero visible
- * cell too (rows in group order first, notRecorded last, on a tie), so the
- * hidden one cannot be recomputed from the table's total.
+ * The public variant of a report (contracts section 5, "Public reports").
+ * The contract's rules first; then, where what they publish would still
+ * let someone who knows them pin a hidden cell to one value (a hidden
+ * contact cell bounded from below by the same group's visible cell of
+ * another decision point, say), that decision point's totals and
+ * comparisons are withheld too. The decision reads only what the first
+ * publication shows, and test/unit/public-suppression.test.ts replays it.
  */
-const suppressTable = (table: ReportTable, minCell: number): ReportTable => {
-  const cells = [...table.rows.map((row) => row.students), table.notRecorded];
-  const hidden = cells.map((value) => isSmall(value, minCell));
-  if (hidden.filter(Boolean).length === 1) {
-    let smallest = -1;
-    cells.forEach((value, index) => {
-      if (hidden[index] || value === null || value === 0) return;
-      if (smallest === -1 || value < (cells[smallest] ?? 0)) smallest = index;
-    });
-    if (smallest !== -1) hidden[smallest] = true;
-  }
-  return {
-    ...table,
-    totalStudents: isSmall(table.totalStudents, minCell) ? null : table.totalStudents,
-    notRecorded: hidden[table.rows.length] ? null : table.notRecorded,
-    rows: table.rows.map((row, index) => (hidden[index] ? suppressRow(row) : row)),
-  };
+export const suppressForPublication = (report: Report, references: ReferenceGroups): Report => {
+  const { minCell } = report.parameters;
+  const cells = report.tables.map((table) =>
+    suppressCells(
+      table.rows.map((row) => row.students ?? 0),
+      minCell,
+    ),
+  );
+  const withheld = new Set(
+    report.tables
+      .filter((table) =>
+        withholdsTotals(
+          table.totalStudents ?? 0,
+          cells.filter((_, index) => report.tables[index]!.decisionPoint === table.decisionPoint),
+          minCell,
+        ),
+      )
+      .map((table) => table.decisionPoint),
+  );
+  const first = publish(report, references, cells, withheld);
+  first.tables.forEach((table, index) => {
+    if (withheld.has(table.decisionPoint) || !cells[index]!.hidden.includes(true)) return;
+    const original = report.tables[index]!;
+    const hiddenSum = original.rows.reduce(
+      (sum, row, rowIndex) => sum + (cells[index]!.hidden[rowIndex] ? (row.students ?? 0) : 0),
+      0,
+    );
+    if (pinnedUnderSum(knowledgeOf(first, table), hiddenSum)) withheld.add(table.decisionPoint);
+  });
+  return publish(report, references, cells, withheld);
 };
 
-/** The public variant of a report (contracts section 5, "Public reports"). */
-export const suppressForPublication = (report: Report, dimensions: typeof DIMENSIONS): Report => {
+const publish = (
+  report: Report,
+  references: ReferenceGroups,
+  cells: readonly CellSuppression[],
+  withheld: ReadonlySet<string>,
+): Report => {
   const { minCell } = report.parameters;
-  const tables = report.tables.map((table) => suppressTable(table, minCell));
-  const contactTables = new Map(
-    tables
-      .filter((table) => table.decisionPoint === "contact")
-      .map((table) => [table.dimension, table]),
-  );
-  const withRri = tables.map((table) => {
-    const dimension = dimensions.find((candidate) => candidate.name === table.dimension)!;
-    const reference =
-      dimension.reference ??
-      table.rows.reduce(
-        (best, row) => (row.enrollment > best.enrollment ? row : best),
-        table.rows[0]!,
-      ).group;
-    const referenceHidden = table.rows.find((row) => row.group === reference)?.suppressed ?? false;
-    const contact = contactTables.get(table.dimension);
+  const hiddenIn = (decisionPoint: string, dimension: string, group: string) => {
+    const index = report.tables.findIndex(
+      (table) => table.decisionPoint === decisionPoint && table.dimension === dimension,
+    );
+    const row = report.tables[index]?.rows.findIndex((candidate) => candidate.group === group);
+    return row !== undefined && row >= 0 && (cells[index]?.hidden[row] ?? false);
+  };
+
+  const tables = report.tables.map((table, index): ReportTable => {
+    const { hidden } = cells[index]!;
+    const reference = references.get(table.dimension);
+    // An rri divides by the reference group's rate; a hidden reference
+    // cell, or a hidden contact cell under either rate, would come back.
+    const referenceHidden =
+      reference !== undefined &&
+      (hiddenIn(table.decisionPoint, table.dimension, reference) ||
+        hiddenIn("contact", table.dimension, reference));
+    const totalsWithheld = withheld.has(table.decisionPoint);
     return {
       ...table,
-      rows: table.rows.map((row) => {
-        const contactHidden = contact?.rows.find(
-          (candidate) => candidate.group === row.group,
-        )?.suppressed;
-        return referenceHidden || contactHidden ? { ...row, rri: null } : row;
+      totalStudents: totalsWithheld ? null : table.totalStudents,
+      notRecorded: totalsWithheld ? null : table.notRecorded,
+      rows: table.rows.map((row, rowIndex) => {
+        if (hidden[rowIndex]) return suppressRow(row);
+        const visible = totalsWithheld ? withholdComparison(row) : row;
+        return referenceHidden || hiddenIn("contact", table.dimension, row.group)
+          ? { ...visible, rri: null }
+          : visible;
       }),
     };
   });
+
+  // totals.students is the contact total, and subjects bound it from above.
+  const contactWithheld = withheld.has("contact");
   const small = (value: number | null) => (isSmall(value, minCell) ? null : value);
   return {
     ...report,
     totals: {
       incidents: small(report.totals.incidents),
-      subjects: small(report.totals.subjects),
-      students: small(report.totals.students),
+      subjects: contactWithheld ? null : small(report.totals.subjects),
+      students: contactWithheld ? null : small(report.totals.students),
     },
-    tables: withRri,
+    tables,
   };
 };

@@ -330,37 +330,133 @@ describe("public reports", () => {
     300,
   );
 
-  it("suppresses small cells and the smallest other non-zero cell", () => {
+  const hiddenRow = (group: string) => ({
+    group,
+    enrollment: 100,
+    students: null,
+    events: null,
+    risk: null,
+    comparisonStudents: null,
+    comparisonEnrollment: 200,
+    comparisonRisk: null,
+    riskRatio: null,
+    riskRatioNote: "suppressed",
+    ciLow: null,
+    ciHigh: null,
+    exceedsThreshold: false,
+    significant: false,
+    flagged: false,
+    rri: null,
+    suppressed: true,
+  });
+  const table = (report: Report, decisionPoint: string, dimension: string) =>
+    report.tables.find((t) => t.decisionPoint === decisionPoint && t.dimension === dimension)!;
+
+  it("hides a small cell and its complement, and keeps the comparison that covers both", () => {
     const report = run(items, enrollment, { public: true });
-    const table = report.tables.find(
-      (t) => t.decisionPoint === "contact" && t.dimension === "gender",
-    )!;
-    expect(table.rows.map((r) => [r.group, r.students, r.suppressed])).toEqual([
-      ["male", null, true],
-      ["female", null, true],
-      ["nonbinary", 25, false],
-    ]);
-    expect(table.notRecorded).toBe(0);
-    const female = table.rows[1]!;
-    expect(female).toMatchObject({
-      events: null,
-      risk: null,
-      comparisonStudents: null,
-      riskRatioNote: "suppressed",
-      flagged: false,
-      rri: null,
+    expect(report.totals).toEqual({ incidents: 40, subjects: 40, students: 40 });
+    const riskRatio = 0.25 / (15 / 200);
+    const interval = katzInterval(riskRatio, [25, 100, 15, 200], normalQuantile(0.975));
+    // The hidden male (12) and female (3) add up to 15: the attacker knows
+    // the sum, but not which of 10..14 the complement is.
+    expect(table(report, "contact", "gender")).toEqual({
+      decisionPoint: "contact",
+      dimension: "gender",
+      totalStudents: 40,
+      notRecorded: 0,
+      rows: [
+        hiddenRow("male"),
+        hiddenRow("female"),
+        {
+          group: "nonbinary",
+          enrollment: 100,
+          students: 25,
+          events: 25,
+          risk: 0.25,
+          comparisonStudents: 15,
+          comparisonEnrollment: 200,
+          comparisonRisk: 15 / 200,
+          riskRatio,
+          riskRatioNote: null,
+          ...interval,
+          exceedsThreshold: true,
+          significant: true,
+          flagged: true,
+          // male, the largest enrollment first in order, is the reference; it is hidden.
+          rri: null,
+          suppressed: false,
+        },
+      ],
     });
-    expect(female.enrollment).toBe(100);
   });
 
-  it("hides small totals, keeps zeros, and nulls rri where the reference row is hidden", () => {
+  it("withholds a small total, notRecorded and the comparisons, keeps zeros", () => {
     const report = run(items.slice(12, 15), enrollment, { public: true });
     expect(report.totals).toEqual({ incidents: null, subjects: null, students: null });
-    const arrest = report.tables.find(
-      (t) => t.decisionPoint === "arrest" && t.dimension === "gender",
-    )!;
+    const zeroRow = (group: string) => ({
+      group,
+      enrollment: 100,
+      students: 0,
+      events: 0,
+      risk: 0,
+      comparisonStudents: null,
+      comparisonEnrollment: 200,
+      comparisonRisk: null,
+      riskRatio: null,
+      riskRatioNote: "comparison_suppressed",
+      ciLow: null,
+      ciHigh: null,
+      exceedsThreshold: false,
+      significant: false,
+      flagged: false,
+      rri: null,
+      suppressed: false,
+    });
+    expect(table(report, "contact", "gender")).toEqual({
+      decisionPoint: "contact",
+      dimension: "gender",
+      totalStudents: null,
+      notRecorded: null,
+      rows: [zeroRow("male"), hiddenRow("female"), zeroRow("nonbinary")],
+    });
+    const arrest = table(report, "arrest", "gender");
     expect(arrest.totalStudents).toBe(0);
-    expect(arrest.rows.every((r) => r.students === 0 && !r.suppressed)).toBe(true);
+    expect(arrest.notRecorded).toBe(0);
+    expect(arrest.rows.map((r) => [r.students, r.comparisonStudents, r.riskRatioNote])).toEqual([
+      [0, 0, "below_min_cell"],
+      [0, 0, "below_min_cell"],
+      [0, 0, "below_min_cell"],
+    ]);
+  });
+
+  it("withholds the comparisons where a hidden cell would otherwise be pinned", () => {
+    // Contact: male 1 (small), female 10 (the complement), nonbinary 25.
+    // All 10 female students were searched, so the search table shows that
+    // contact(female) >= 10: with the sum 11 published, male = 1 exactly.
+    const searched = [
+      incident("2025-10-01T10:00:00-07:00", [{ studentKey: keyOf("a", 0), gender: "male" }]),
+      ...Array.from({ length: 10 }, (_, i) =>
+        incident("2025-10-01T10:00:00-07:00", [
+          { studentKey: keyOf("b", i), gender: "female", actions: ["searched_person"] },
+        ]),
+      ),
+      ...items.slice(15),
+    ];
+    const report = run(searched, enrollment, { public: true });
+    const contact = table(report, "contact", "gender");
+    expect(contact.rows.map((r) => r.suppressed)).toEqual([true, true, false]);
+    expect(contact.totalStudents).toBeNull();
+    expect(contact.notRecorded).toBeNull();
+    expect(contact.rows[2]).toMatchObject({
+      students: 25,
+      comparisonStudents: null,
+      riskRatio: null,
+      riskRatioNote: "comparison_suppressed",
+    });
+    expect(report.totals).toEqual({ incidents: 36, subjects: null, students: null });
+    // Every dimension's contact table loses its sum: they share the total.
+    expect(table(report, "contact", "raceEthnicity").totalStudents).toBeNull();
+    expect(table(report, "search", "gender").totalStudents).toBe(10);
   });
 
   it("refuses a school scope or a period outside the partition", () => {

@@ -1,0 +1,50 @@
+import type { DecisionPoint, DimensionName } from "./definitions.ts";
+import type { ReportParameters, ReportRequest } from "./request.ts";
+
+/** The report's shape (contracts section 5), apart from the code that computes or hides it. */
+export type RiskRatioNote =
+  | "below_min_cell"
+  | "below_min_n"
+  | "comparison_below_min_cell"
+  | "comparison_below_min_n"
+  | "suppressed"
+  | "comparison_suppressed"
+  | null;
+
+export interface ReportRow {
+  group: string;
+  enrollment: number;
+  students: number | null;
+  events: number | null;
+  risk: number | null;
+  comparisonStudents: number | null;
+  comparisonEnrollment: number;
+  comparisonRisk: number | null;
+  riskRatio: number | null;
+  riskRatioNote: RiskRatioNote;
+  ciLow: number | null;
+  ciHigh: number | null;
+  exceedsThreshold: boolean;
+  significant: boolean;
+  flagged: boolean;
+  rri: number | null;
+  suppressed: boolean;
+}
+
+export interface ReportTable {
+  decisionPoint: DecisionPoint;
+  dimension: DimensionName;
+  totalStudents: number | null;
+  notRecorded: number | null;
+  rows: ReportRow[];
+}
+
+export interface Report {
+  reportVersion: 1;
+  schoolYear: string;
+  period: { from: string; to: string };
+  scope: ReportRequest["scope"];
+  parameters: ReportParameters;
+  totals: { incidents: number | null; subjects: number | null; students: number | null };
+  tables: ReportTable[];
+}
