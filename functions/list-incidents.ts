@@ -1,3 +1,4 @@
+import { listCursors } from "#shared/adapters/cursor-key.ts";
 import { queryRedacted } from "#shared/adapters/redacted-incidents-table.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
 import { httpHandler } from "#shared/http/handler.ts";
@@ -14,6 +15,7 @@ export const handler = httpHandler({ logger, metrics }, "incident.list", async (
     request.principal,
     request.audit,
     { queryRedacted: (query) => unavailableOnFailure(() => queryRedacted(query)) },
+    listCursors(request, "incidents"),
   );
   return json(200, page);
 });

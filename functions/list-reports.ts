@@ -1,3 +1,4 @@
+import { listCursors } from "#shared/adapters/cursor-key.ts";
 import { httpHandler } from "#shared/http/handler.ts";
 import { json } from "#shared/http/responses.ts";
 import { observability } from "#shared/observability.ts";
@@ -15,6 +16,7 @@ export const handler = httpHandler({ logger, metrics }, "report.list", async (re
       request.principal,
       request.audit,
       readPorts(),
+      listCursors(request, "reports"),
     ),
   ),
 );

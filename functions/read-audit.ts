@@ -1,4 +1,5 @@
 import { queryAudit } from "#shared/adapters/audit-log.ts";
+import { listCursors } from "#shared/adapters/cursor-key.ts";
 import { listAudit } from "#shared/audit/list.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
 import { httpHandler } from "#shared/http/handler.ts";
@@ -17,6 +18,7 @@ export const handler = httpHandler({ logger, metrics }, "audit.read", async (req
       queryAudit: (query) => unavailableOnFailure(() => queryAudit(query)),
       now: () => new Date(),
     },
+    listCursors(request, "audit"),
   );
   return json(200, page);
 });

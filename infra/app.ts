@@ -85,6 +85,8 @@ export const buildApp = (app: App) => {
     pipelineKey: stateful.pipelineKey,
     queueKey: stateful.queueKey,
     studentKeySecret: stateful.studentKeySecret,
+    cursorSecret: stateful.cursorSecret,
+    restrictedKey: stateful.restrictedKey,
     reportFiles: stateful.reportFiles,
     reportSchedule,
     reportSettings,

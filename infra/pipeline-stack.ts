@@ -43,6 +43,7 @@ import {
 export interface PipelineStackProps extends StackProps {
   tables: Record<TableKey, Table>;
   studentKeySecret: ISecret;
+  cursorSecret: ISecret;
   reportFiles: IBucket;
   reportSchedule: string;
   reportSettings: DistrictReportSettings;
@@ -52,6 +53,7 @@ export interface PipelineStackProps extends StackProps {
   auditRetentionDays: number;
   pipelineKey: IKey;
   queueKey: IKey;
+  restrictedKey: IKey;
   userPool: UserPool;
   formClient: UserPoolClient;
   logRetention: RetentionDays;
@@ -143,6 +145,7 @@ export class PipelineStack extends Stack {
       { indexesOnly: true },
     );
     const readAudit = audited("readAudit").useTable(tables.audit, TABLES.audit, ["dynamodb:Query"]);
+    for (const lister of [listIncidents, readAudit]) this.signsCursors(lister, props);
     const openapi = fn("openapi");
 
     const uploadEnrollment = audited("uploadEnrollment").useTable(
@@ -172,6 +175,7 @@ export class PipelineStack extends Stack {
         indexesOnly: true,
       },
     );
+    this.signsCursors(listReports, props);
     const readReport = audited("readReport").useTable(tables.reports, TABLES.reports, [
       "dynamodb:GetItem",
     ]);
@@ -336,6 +340,18 @@ export class PipelineStack extends Stack {
     if (actions.includes("s3:PutObject")) props.pipelineKey.grantEncrypt(fn);
     else props.pipelineKey.grantDecrypt(fn);
     fn.addEnvironment(REPORTS_BUCKET.envVar, props.reportFiles.bucketName);
+  }
+
+  /** The cursor key and nothing else of Secrets Manager: list functions never see the student key. */
+  private signsCursors(fn: ProjectFunction, props: PipelineStackProps) {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [props.cursorSecret.secretArn],
+      }),
+    );
+    props.pipelineKey.grantDecrypt(fn);
+    fn.addEnvironment(SETTINGS.cursorSecretArn, props.cursorSecret.secretArn);
   }
 
   private sendsTo(fn: ProjectFunction, queue: QueueKey) {

@@ -184,6 +184,9 @@ export const SETTINGS = {
   auditRetentionDays: "AUDIT_RETENTION_DAYS",
   studentKeySecretArn: "STUDENT_KEY_SECRET_ARN",
   studentKeySecretFile: "STUDENT_KEY_SECRET_FILE",
+  /** The secret that signs pagination cursors (never the student key secret). */
+  cursorSecretArn: "CURSOR_SECRET_ARN",
+  cursorSecretFile: "CURSOR_SECRET_FILE",
   /** JSON of the report parameters the district chose (CDK context `report`). */
   reportDefaults: "REPORT_DEFAULTS",
 } as const;

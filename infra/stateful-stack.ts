@@ -33,6 +33,8 @@ export class StatefulStack extends Stack {
   readonly userPool: UserPool;
   readonly formClient: UserPoolClient;
   readonly studentKeySecret: Secret;
+  /** Signs pagination cursors; held by the list functions, which must not hold the student key. */
+  readonly cursorSecret: Secret;
   /** Report files (JSON, CSV, HTML): private, KMS, TLS-only, versioned, retained. */
   readonly reportFiles: Bucket;
 
@@ -133,6 +135,22 @@ export class StatefulStack extends Stack {
         id: "AwsSolutions-SMG4",
         reason:
           "Rotating the HMAC key would change every student's pseudonymous key and break counts of distinct students across periods.",
+      },
+    ]);
+
+    // Cursors are short-lived: a new key only makes outstanding cursors
+    // invalid (a 400), and clients list again from the first page.
+    this.cursorSecret = new Secret(this, "CursorSigningSecret", {
+      description: "HMAC key that signs pagination cursors (not the student key secret)",
+      encryptionKey: this.pipelineKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    NagSuppressions.addResourceSuppressions(this.cursorSecret, [
+      {
+        id: "AwsSolutions-SMG4",
+        reason:
+          "Rotation needs a rotation function for a key that only signs pagination cursors; replacing the secret (a redeploy) rotates it, costing clients nothing but a fresh first page.",
       },
     ]);
 

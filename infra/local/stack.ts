@@ -216,6 +216,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     process.env[SETTINGS.studentKeySecretFile] = ensureLocalSecret(
       join(dataDir, "student-key.secret"),
     );
+    process.env[SETTINGS.cursorSecretFile] = ensureLocalSecret(join(dataDir, "cursor-key.secret"));
     process.env[SETTINGS.timeZone] ??= DEFAULT_TIME_ZONE;
     process.env[SETTINGS.auditRetentionDays] ??= String(DEFAULT_AUDIT_RETENTION_DAYS);
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AuditQuery } from "../adapters/audit-log.ts";
 import type { Principal } from "../auth/claims.ts";
-import { decodeCursor, encodeCursor } from "../http/cursor.ts";
+import type { Cursors } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
@@ -47,6 +47,7 @@ export const listAudit = async (
   principal: Principal,
   audit: AuditNote,
   ports: AuditListPorts,
+  cursors: Cursors,
 ): Promise<Page<AuditEntry>> => {
   if (principal.role !== "records_custodian") {
     throw new ApiError("FORBIDDEN", "Only a records custodian may read the audit log.");
@@ -59,7 +60,7 @@ export const listAudit = async (
   const { fromKey, toKey } = periodKeys(fromInstant, toExclusive);
   audit.target = query.user ? `user:${query.user}` : "audit";
   const cursorFor = query.user === undefined ? "all" : `user:${query.user}`;
-  const cursor = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
+  const cursor = query.cursor ? await cursors.decode(query.cursor, CursorSchema) : undefined;
   if (cursor && cursor.for !== cursorFor) {
     throw new ApiError(
       "VALIDATION_FAILED",
@@ -79,7 +80,7 @@ export const listAudit = async (
     });
     return {
       items: items.map(fromAuditItem),
-      nextCursor: lastKey ? encodeCursor({ for: cursorFor, key: lastKey }) : null,
+      nextCursor: lastKey ? await cursors.encode({ for: cursorFor, key: lastKey }) : null,
     };
   }
 
@@ -98,7 +99,10 @@ export const listAudit = async (
     });
     items.push(...page.items.map(fromAuditItem));
     if (page.lastKey) {
-      return { items, nextCursor: encodeCursor({ for: cursorFor, month, key: page.lastKey }) };
+      return {
+        items,
+        nextCursor: await cursors.encode({ for: cursorFor, month, key: page.lastKey }),
+      };
     }
     month = previousMonth(month);
     startKey = undefined;
@@ -106,7 +110,7 @@ export const listAudit = async (
     if (items.length >= query.limit || walked >= MAX_MONTHS_PER_PAGE) {
       return {
         items,
-        nextCursor: month >= lastMonth ? encodeCursor({ for: cursorFor, month }) : null,
+        nextCursor: month >= lastMonth ? await cursors.encode({ for: cursorFor, month }) : null,
       };
     }
   }

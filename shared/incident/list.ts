@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { RedactedQuery } from "../adapters/redacted-incidents-table.ts";
 import type { Principal } from "../auth/claims.ts";
-import { decodeCursor, encodeCursor } from "../http/cursor.ts";
+import type { Cursors } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
@@ -33,6 +33,7 @@ export const listIncidents = async (
   principal: Principal,
   audit: AuditNote,
   ports: ListPorts,
+  cursors: Cursors,
 ): Promise<Page<RedactedIncident>> => {
   if (principal.role !== "school_admin" && principal.role !== "district_analyst") {
     throw new ApiError("FORBIDDEN", "Your role may not list incidents.");
@@ -54,7 +55,7 @@ export const listIncidents = async (
     }
   }
   audit.target = schoolId ?? "district";
-  const startKey = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
+  const startKey = query.cursor ? await cursors.decode(query.cursor, CursorSchema) : undefined;
   if (startKey && (startKey.schoolId ?? null) !== (schoolId ?? null)) {
     throw new ApiError(
       "VALIDATION_FAILED",
@@ -71,6 +72,6 @@ export const listIncidents = async (
   });
   return {
     items: records.map((record) => record.incident),
-    nextCursor: lastKey ? encodeCursor(lastKey) : null,
+    nextCursor: lastKey ? await cursors.encode(lastKey) : null,
   };
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Principal } from "../auth/claims.ts";
-import { decodeCursor, encodeCursor } from "../http/cursor.ts";
+import type { Cursors } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
@@ -170,6 +170,7 @@ export const listReports = async (
   principal: Principal,
   audit: AuditNote,
   ports: ReportReadPorts,
+  cursors: Cursors,
 ): Promise<Page<ReturnType<typeof reportSummary>>> => {
   const { publicOnly } = readerScope(principal);
   const query = parseListQuery(parameters, {});
@@ -178,9 +179,12 @@ export const listReports = async (
     publicOnly,
     limit: query.limit,
     ...periodKeys(query.fromInstant, query.toExclusive),
-    ...(query.cursor ? { startKey: decodeCursor(query.cursor, CursorSchema) } : {}),
+    ...(query.cursor ? { startKey: await cursors.decode(query.cursor, CursorSchema) } : {}),
   });
-  return { items: entries.map(reportSummary), nextCursor: lastKey ? encodeCursor(lastKey) : null };
+  return {
+    items: entries.map(reportSummary),
+    nextCursor: lastKey ? await cursors.encode(lastKey) : null,
+  };
 };
 
 export const REPORT_FORMATS = {

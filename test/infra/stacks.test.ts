@@ -1,7 +1,13 @@
 import { App } from "aws-cdk-lib";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { FUNCTIONS, QUEUES, TABLES, visibilityTimeoutSeconds } from "../../infra/resources.ts";
+import {
+  FUNCTIONS,
+  QUEUES,
+  SETTINGS,
+  TABLES,
+  visibilityTimeoutSeconds,
+} from "../../infra/resources.ts";
 
 process.env.SRO_CDK_NO_AUTO_SYNTH = "1";
 const { buildApp, FEATURE_CONTEXT } = await import("../../infra/app.ts");
@@ -292,13 +298,46 @@ describe("pipeline stack", () => {
     expect(touching.sort()).toEqual(["ReadIncident", "Store"]);
   });
 
+  /** Functions that may read a secret whose logical id starts with `secretId`. */
+  const secretReaders = (secretId: string) =>
+    FUNCTION_NAMES.filter((name) =>
+      policyStatements(pipeline, `${name}Function`).some(
+        (statement) =>
+          actionsOf([statement]).includes("secretsmanager:GetSecretValue") &&
+          JSON.stringify(statement.Resource).includes(secretId),
+      ),
+    );
+
   it("gives the redact function the student key secret, and no one else", () => {
-    const holders = FUNCTION_NAMES.filter((name) =>
+    expect(secretReaders("StudentKeySecret")).toEqual(["Redact"]);
+    const anyReader = FUNCTION_NAMES.filter((name) =>
       actionsOf(policyStatements(pipeline, `${name}Function`)).includes(
         "secretsmanager:GetSecretValue",
       ),
     );
-    expect(holders).toEqual(["Redact"]);
+    // Every secret grant names one of the two secrets: no wildcard reaches the student key.
+    expect(anyReader.sort()).toEqual(
+      [
+        ...new Set([...secretReaders("StudentKeySecret"), ...secretReaders("CursorSigningSecret")]),
+      ].sort(),
+    );
+  });
+
+  it("gives the cursor signing secret to the list functions only, with its name", () => {
+    expect(secretReaders("CursorSigningSecret").sort()).toEqual(
+      ["ListIncidents", "ListReports", "ReadAudit"].sort(),
+    );
+    const variables = resources(pipeline, "AWS::Lambda::Function")
+      .map((fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
+      .filter((names) => SETTINGS.cursorSecretArn in names);
+    expect(variables).toHaveLength(3);
+    for (const names of variables) {
+      expect(JSON.stringify(names[SETTINGS.cursorSecretArn])).toContain("CursorSigningSecret");
+    }
+    stateful.hasResourceProperties("AWS::SecretsManager::Secret", {
+      KmsKeyId: Match.anyValue(),
+      GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+    });
   });
 
   it("lets users change neither their role nor their schools", () => {

@@ -3,10 +3,17 @@ import type { AuditQuery } from "../../shared/adapters/audit-log.ts";
 import { type AuditItem, toAuditItem } from "../../shared/audit/entry.ts";
 import { listAudit, MAX_MONTHS_PER_PAGE } from "../../shared/audit/list.ts";
 import type { Principal } from "../../shared/auth/claims.ts";
+import { cursorsFor } from "../../shared/http/cursor.ts";
 import { ApiError } from "../../shared/http/errors.ts";
 
 const custodian: Principal = { userId: "c1", role: "records_custodian", schoolIds: new Set() };
 const now = new Date("2026-11-23T12:00:00Z");
+/** One binding for every call: the listing check inside listAudit is what these tests exercise. */
+const cursors = cursorsFor(async () => Buffer.alloc(32, 7), {
+  list: "audit",
+  principal: custodian,
+  parameters: {},
+});
 
 /** The audit table's key order over plain items; the real table is exercised through HTTP. */
 const memoryAudit = (items: AuditItem[]) => {
@@ -64,6 +71,7 @@ describe("listAudit", () => {
         custodian,
         { action: "audit.read" },
         memory.ports,
+        cursors,
       );
       seen.push(...page.items.map((item) => item.at));
       cursor = page.nextCursor;
@@ -78,6 +86,7 @@ describe("listAudit", () => {
       custodian,
       { action: "audit.read" },
       memory.ports,
+      cursors,
     );
     // The default retention is 730 days: 25 month partitions from now back.
     expect(memory.queries.map((query) => query.month)[0]).toBe("2026-11");
@@ -87,7 +96,7 @@ describe("listAudit", () => {
     process.env.AUDIT_RETENTION_DAYS = "3650";
     try {
       const long = memoryAudit([]);
-      const first = await listAudit({}, custodian, { action: "audit.read" }, long.ports);
+      const first = await listAudit({}, custodian, { action: "audit.read" }, long.ports, cursors);
       expect(long.queries).toHaveLength(MAX_MONTHS_PER_PAGE);
       expect(first.nextCursor).not.toBeNull();
     } finally {
@@ -102,6 +111,7 @@ describe("listAudit", () => {
       custodian,
       { action: "audit.read" },
       memory.ports,
+      cursors,
     );
     expect(page.nextCursor).not.toBeNull();
     const reused = listAudit(
@@ -109,13 +119,20 @@ describe("listAudit", () => {
       custodian,
       { action: "audit.read" },
       memory.ports,
+      cursors,
     );
     await expect(reused).rejects.toMatchObject({ code: "VALIDATION_FAILED", status: 400 });
   });
 
   it("filters by user through the by-user index", async () => {
     const memory = memoryAudit(items);
-    const page = await listAudit({ user: "u2" }, custodian, { action: "audit.read" }, memory.ports);
+    const page = await listAudit(
+      { user: "u2" },
+      custodian,
+      { action: "audit.read" },
+      memory.ports,
+      cursors,
+    );
     expect(page.items.map((item) => item.userId)).toEqual(["u2"]);
     expect(memory.queries[0]!.userId).toBe("u2");
   });
@@ -123,7 +140,7 @@ describe("listAudit", () => {
   it("is for records custodians only", async () => {
     const analyst: Principal = { ...custodian, role: "district_analyst" };
     await expect(
-      listAudit({}, analyst, { action: "audit.read" }, memoryAudit([]).ports),
+      listAudit({}, analyst, { action: "audit.read" }, memoryAudit([]).ports, cursors),
     ).rejects.toBeInstanceOf(ApiError);
   });
 });
