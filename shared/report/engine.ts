@@ -1,5 +1,6 @@
+import { STUDENT_ACTIONS } from "../incident/schema.ts";
 import type { RedactedIncident } from "../privacy/redact.ts";
-import { calendarDate } from "../time/zoned.ts";
+import { nextDate, startOfDay } from "../time/zoned.ts";
 import {
   DECISION_POINT_NAMES,
   DIMENSIONS,
@@ -18,8 +19,8 @@ export type { Report, ReportRow, ReportTable, RiskRatioNote } from "./model.ts";
 interface StudentTally {
   /** The earliest incident in which the student is a subject decides the groups. */
   firstAt: number;
-  /** Nanoseconds beyond the millisecond, for instants that differ below it. */
-  firstFraction: number;
+  /** Its occurredAt and id, read again only where two instants tie to the millisecond. */
+  firstOccurredAt: string;
   firstId: string;
   groups: Array<string | undefined>;
   /** (incident, student) pairs per decision point, in DECISION_POINT_NAMES order. */
@@ -31,6 +32,25 @@ const subMillisecond = (occurredAt: string) => {
   const fraction = /\.(\d+)/.exec(occurredAt)?.[1] ?? "";
   return Number(fraction.padEnd(9, "0").slice(3, 9));
 };
+
+/** Whether an incident at (at, occurredAt, id) comes before a student's earliest so far. */
+const isEarlier = (at: number, occurredAt: string, id: string, tally: StudentTally) => {
+  if (at !== tally.firstAt) return at < tally.firstAt;
+  const fraction = subMillisecond(occurredAt);
+  const firstFraction = subMillisecond(tally.firstOccurredAt);
+  if (fraction !== firstFraction) return fraction < firstFraction;
+  return id.toLowerCase() < tally.firstId.toLowerCase();
+};
+
+/** Per action, the bit of each decision point it makes (contact is every subject's). */
+const POINT_BITS = new Map<string, number>();
+DECISION_POINT_NAMES.forEach((point, position) => {
+  for (const action of STUDENT_ACTIONS) {
+    if (decisionPointsOf([action]).includes(point) && point !== "contact") {
+      POINT_BITS.set(action, (POINT_BITS.get(action) ?? 0) | (1 << position));
+    }
+  }
+});
 
 const quotient = (numerator: number, denominator: number) =>
   denominator === 0 ? null : numerator / denominator;
@@ -55,57 +75,58 @@ export const katzInterval = (
  * incident at a time: memory grows with distinct students, not incidents.
  */
 export class ReportAccumulator {
-  private readonly students = new Map<string, StudentTally>();
+  /** Students with a key, who may be subjects of many incidents. */
+  private readonly keyed = new Map<string, StudentTally>();
+  /** Subjects without a key: a distinct student in each incident. */
+  private readonly unkeyed: StudentTally[] = [];
   private incidents = 0;
   private subjects = 0;
+  /** The period as instants: a calendar date in the zone is monotonic in the instant. */
+  private readonly start: number;
+  private readonly end: number;
 
-  constructor(private readonly request: ReportRequest) {}
+  constructor(private readonly request: ReportRequest) {
+    const { period, parameters } = request;
+    this.start = startOfDay(period.from, parameters.timeZone).getTime();
+    this.end = startOfDay(nextDate(period.to), parameters.timeZone).getTime();
+  }
 
   add(incident: RedactedIncident): void {
-    const { period, scope, parameters } = this.request;
+    const { scope } = this.request;
     if (scope.level === "school" && incident.schoolId !== scope.schoolId) return;
-    const date = calendarDate(incident.occurredAt, parameters.timeZone);
-    if (date < period.from || date > period.to) return;
-    this.incidents++;
     const at = Date.parse(incident.occurredAt);
-    const atFraction = subMillisecond(incident.occurredAt);
-    const id = incident.incidentId.toLowerCase();
-    incident.students.forEach((student, index) => {
-      if (student.role !== "subject") return;
+    if (!(at >= this.start && at < this.end)) return;
+    this.incidents++;
+    for (const student of incident.students) {
+      if (student.role !== "subject") continue;
       this.subjects++;
-      // Without a key a subject is a distinct student in each incident.
-      const key = student.studentKey ? `k:${student.studentKey}` : `i:${id}#${index}`;
-      let tally = this.students.get(key);
-      // A student's groups are read only from an incident that is their
-      // earliest so far: most repeat subjects skip the work.
-      const groupsOf = () => DIMENSIONS.map((dimension) => dimension.groupOf(student));
+      let bits = 1;
+      for (const action of student.actions) bits |= POINT_BITS.get(action) ?? 0;
+      const key = student.studentKey;
+      let tally = key ? this.keyed.get(key) : undefined;
       if (!tally) {
         tally = {
           firstAt: at,
-          firstFraction: atFraction,
-          firstId: id,
-          groups: groupsOf(),
+          firstOccurredAt: incident.occurredAt,
+          firstId: incident.incidentId,
+          groups: DIMENSIONS.map((dimension) => dimension.groupOf(student)),
           events: DECISION_POINT_NAMES.map(() => 0),
         };
-        this.students.set(key, tally);
-      } else if (
-        at < tally.firstAt ||
-        (at === tally.firstAt &&
-          (atFraction < tally.firstFraction ||
-            (atFraction === tally.firstFraction && id < tally.firstId)))
-      ) {
-        Object.assign(tally, {
-          firstAt: at,
-          firstFraction: atFraction,
-          firstId: id,
-          groups: groupsOf(),
-        });
+        if (key) this.keyed.set(key, tally);
+        else this.unkeyed.push(tally);
+      } else if (isEarlier(at, incident.occurredAt, incident.incidentId, tally)) {
+        // A student's groups are read only from an incident that is their
+        // earliest so far: most repeat subjects skip the work.
+        tally.firstAt = at;
+        tally.firstOccurredAt = incident.occurredAt;
+        tally.firstId = incident.incidentId;
+        tally.groups = DIMENSIONS.map((dimension) => dimension.groupOf(student));
       }
-      for (const point of decisionPointsOf(student.actions)) {
-        const position = DECISION_POINT_NAMES.indexOf(point);
-        tally.events[position] = (tally.events[position] ?? 0) + 1;
+      const { events } = tally;
+      for (let position = 0; bits !== 0; position++, bits >>>= 1) {
+        if (bits & 1) events[position]!++;
       }
-    });
+    }
   }
 
   report(enrollment: Enrollment): Report {
@@ -116,7 +137,7 @@ export class ReportAccumulator {
       request.scope.level === "school" ? request.scope.schoolId : undefined,
     );
     const z = normalQuantile((1 + parameters.confidenceLevel) / 2);
-    const tallies = [...this.students.values()];
+    const tallies = [...this.keyed.values(), ...this.unkeyed];
 
     const tables: ReportTable[] = [];
     const contactStudents = new Map<DimensionName, Map<string, number>>();
