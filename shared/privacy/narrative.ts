@@ -1,4 +1,7 @@
 import type { Person, Student } from "../incident/schema.ts";
+import { findNames, foldForMatching, type NamedPerson } from "./names.ts";
+
+export { foldForMatching };
 
 /**
  * Narrative scrubbing (contracts section 3). Every rule proposes spans of the
@@ -22,12 +25,6 @@ interface Span {
   priority: number;
 }
 
-interface NamedPerson {
-  token: string;
-  firstName?: string;
-  lastName?: string;
-}
-
 /** A rule: what it finds, in a text already folded for matching. */
 interface Rule {
   name: string;
@@ -42,59 +39,12 @@ export interface NarrativeSubjects {
 const LETTER_OR_DIGIT = "\\p{L}\\p{N}";
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/**
- * Lower-cases and strips accents one code point at a time, keeping every
- * code point's length, so positions in the folded text are positions in the
- * original.
- */
-export const foldForMatching = (text: string): string =>
-  Array.from(text, (char) => {
-    const folded = char.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-    if (folded.length === char.length) return folded;
-    const lower = char.toLowerCase();
-    return lower.length === char.length ? lower : char;
-  }).join("");
-
 const allMatches = (pattern: RegExp, folded: string, token: string) =>
   Array.from(folded.matchAll(pattern), (match) => ({
     start: match.index,
     end: match.index + match[0].length,
     token,
   }));
-
-/** Whole words only: not touching another letter or digit on either side. */
-const wordPattern = (alternatives: string[]) =>
-  new RegExp(
-    `(?<![${LETTER_OR_DIGIT}])(?:${alternatives.join("|")})(?![${LETTER_OR_DIGIT}])`,
-    "gu",
-  );
-
-const DASHES = "\\-‐‑‒–—";
-const APOSTROPHES = "'’ʼ`";
-
-/**
- * A name as it may be written: hyphens and spaces interchangeable or
- * dropped, any apostrophe or none (D'Angelo, D’Angelo, DAngelo, D Angelo).
- */
-const nameVariants = (name: string): string[] => {
-  const folded = foldForMatching(name.trim());
-  const parts = folded.split(new RegExp(`[\\s${DASHES}]+`, "u")).filter((part) => part.length > 0);
-  if (parts.length === 0) return [];
-  const spell = (part: string) =>
-    [...part]
-      .map((char) => (APOSTROPHES.includes(char) ? `[${APOSTROPHES}\\s]?` : escapeRegExp(char)))
-      .join("");
-  const variants = [parts.map(spell).join(`[\\s${DASHES}]*`)];
-  // Each part of a compound name alone ("Mary" of "Mary-Jane"), when it is
-  // more than an initial.
-  if (parts.length > 1) {
-    for (const part of parts) if (part.length > 1) variants.push(spell(part));
-  }
-  return variants;
-};
-
-/** A name in the plural or plural possessive: the Quinteros, the Parks', the Joneses. */
-const PLURAL = `(?:e?s)?(?:[${APOSTROPHES}](?![\\p{L}]))?`;
 
 const namedPeople = ({ students, otherPersons }: NarrativeSubjects): NamedPerson[] => {
   const counters: Record<string, number> = {};
@@ -118,28 +68,26 @@ const namedPeople = ({ students, otherPersons }: NarrativeSubjects): NamedPerson
 
 const nameRule: Rule = {
   name: "names",
-  find: (folded, subjects) =>
-    namedPeople(subjects).flatMap((person) => {
-      const first = person.firstName ? nameVariants(person.firstName) : [];
-      const last = person.lastName ? nameVariants(person.lastName) : [];
-      const full =
-        first[0] && last[0]
-          ? [
-              `${first[0]}\\s+(?:[\\p{L}]\\.?\\s+)?${last[0]}`, // First [M.] Last
-              `${last[0]},?\\s+${first[0]}`, // Last, First
-            ]
-          : [];
-      const alternatives = [...full, ...first, ...last].map((variant) => `${variant}${PLURAL}`);
-      return alternatives.length === 0
-        ? []
-        : allMatches(wordPattern(alternatives), folded, person.token);
-    }),
+  find: (folded, subjects) => findNames(folded, namedPeople(subjects)),
 };
+
+/**
+ * The part before the "@" is found as a whole run of the characters it may
+ * hold, never from each position inside the run: trying every start in a
+ * long run without an "@" took quadratic time.
+ */
+const EMAIL_LOCAL_RUN = /[\p{L}\p{N}._%+'-]+/gu;
+const EMAIL_DOMAIN = /@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/uy;
 
 const emailRule: Rule = {
   name: "email",
   find: (folded) =>
-    allMatches(/[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu, folded, "[EMAIL]"),
+    Array.from(folded.matchAll(EMAIL_LOCAL_RUN)).flatMap((local) => {
+      const at = local.index + local[0].length;
+      EMAIL_DOMAIN.lastIndex = at;
+      const domain = EMAIL_DOMAIN.exec(folded);
+      return domain ? [{ start: local.index, end: at + domain[0].length, token: "[EMAIL]" }] : [];
+    }),
 };
 
 const phoneRule: Rule = {
