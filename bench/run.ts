@@ -108,9 +108,9 @@ if (asJson) {
       `p50 ${intake.p50Ms.toFixed(1)} ms, p99 ${intake.p99Ms.toFixed(1)} ms`,
     ],
     ["write capacity per incident", `${wcuPerIncident} WCU`],
-    ...Object.entries(bundles).map(([name, { bytes, initMs }]): [string, string] => [
+    ...Object.entries(bundles).map(([name, figures]): [string, string] => [
       `bundle ${name}`,
-      `${(bytes / 1024).toFixed(0)} KB, init ${initMs.toFixed(0)} ms`,
+      `${(figures.bytes / 1024).toFixed(0)} KB (${figures.bytesRatio?.toFixed(2) ?? "-"}x its SDK clients), init ${figures.initMs.toFixed(0)} ms (${figures.initRatio?.toFixed(2) ?? "-"}x; ${figures.initWithSourceMapsMs.toFixed(0)} ms with source maps)`,
     ]),
     [
       "report engine, 100k incidents",
