@@ -100,6 +100,16 @@ const main = async () => {
     else process.stdout.write(output);
   };
   if (!values.incidents) {
+    // The stack publishes with the district's parameters and refuses a public
+    // request that sets any; --partition only checks the period here, and the
+    // stack checks it again against the district's.
+    const parameterFlags = ["min-cell", "min-n", "threshold", "confidence", "time-zone"];
+    const given = parameterFlags.filter((flag) => values[flag] !== undefined);
+    if (request.parameters.public && given.length > 0) {
+      refuse(
+        `a public report from the stack uses the district's parameters; drop ${given.map((flag) => `--${flag}`).join(", ")}`,
+      );
+    }
     return write(await fromLocalStack(request, enrollmentText, format, values));
   }
   let enrollment: ReturnType<typeof parseEnrollmentCsv>;
@@ -218,12 +228,16 @@ const fromLocalStack = async (
         to: period.to,
         ...(scope.level === "school" ? { schoolId: scope.schoolId } : {}),
         public: parameters.public,
-        partition: request.partition,
-        minCell: parameters.minCell,
-        minN: parameters.minN,
-        riskRatioThreshold: parameters.riskRatioThreshold,
-        confidenceLevel: parameters.confidenceLevel,
-        timeZone: parameters.timeZone,
+        ...(parameters.public
+          ? {}
+          : {
+              partition: request.partition,
+              minCell: parameters.minCell,
+              minN: parameters.minN,
+              riskRatioThreshold: parameters.riskRatioThreshold,
+              confidenceLevel: parameters.confidenceLevel,
+              timeZone: parameters.timeZone,
+            }),
       }),
     }),
   ) as { reportId: string };

@@ -7,7 +7,7 @@ import { loadEnrollment } from "#shared/adapters/enrollment-table.ts";
 import { errorKind, observability } from "#shared/observability.ts";
 import { districtReportSettings } from "#shared/report/api.ts";
 import { runPorts } from "#shared/report/ports.ts";
-import { runReport } from "#shared/report/run.ts";
+import { PartitionFixedError, runReport } from "#shared/report/run.ts";
 import { scheduledRequests, schoolYearOf } from "#shared/report/schedule.ts";
 import { calendarDate } from "#shared/time/zoned.ts";
 
@@ -15,8 +15,11 @@ const { logger, metrics } = observability("scheduled-reports");
 
 /**
  * EventBridge Scheduler's target: the school-year-to-date reports for the
- * district and each school, and the public reports of ended partition
- * periods. Each run is audited; one failing report does not stop the rest.
+ * district and each school, and the public reports of periods whose
+ * publication delay has passed. Each run is audited; one failing report does
+ * not stop the rest. A public period of a school year published under
+ * another partition (the district changed it since) is skipped, not failed:
+ * the first publication fixed that year's partition.
  */
 export const handler = middy(async () => {
   const settings = districtReportSettings();
@@ -25,8 +28,9 @@ export const handler = middy(async () => {
   const enrollment = await loadEnrollment(schoolYear);
   const requests = scheduledRequests(now, [...(enrollment?.keys() ?? [])], settings);
   let failed = 0;
+  let skipped = 0;
   for (const request of requests) {
-    let outcome: "allowed" | "failed" = "allowed";
+    let outcome: "allowed" | "refused" | "failed" = "allowed";
     let target = `report:${request.schoolYear}:${request.period.from}:${request.period.to}`;
     try {
       const { entry, created } = await runReport(request, "schedule", "scheduler", runPorts());
@@ -35,9 +39,19 @@ export const handler = middy(async () => {
         reportId: entry.reportId,
       });
     } catch (error) {
-      failed++;
-      outcome = "failed";
-      logger.error("report failed", { target, cause: errorKind(error) });
+      if (error instanceof PartitionFixedError) {
+        skipped++;
+        outcome = "refused";
+        logger.warn("public report skipped: its school year is published under another partition", {
+          target,
+          partition: request.partition,
+          publishedPartition: error.publishedPartition,
+        });
+      } else {
+        failed++;
+        outcome = "failed";
+        logger.error("report failed", { target, cause: errorKind(error) });
+      }
     }
     await appendAuditEntry({
       at: new Date().toISOString(),
@@ -48,9 +62,10 @@ export const handler = middy(async () => {
       outcome,
     });
   }
-  metrics.addMetric("ScheduledReports", MetricUnit.Count, requests.length - failed);
+  metrics.addMetric("ScheduledReports", MetricUnit.Count, requests.length - failed - skipped);
   if (failed > 0) metrics.addMetric("ScheduledReportFailures", MetricUnit.Count, failed);
-  return { reports: requests.length, failed };
+  if (skipped > 0) metrics.addMetric("ScheduledReportsSkipped", MetricUnit.Count, skipped);
+  return { reports: requests.length, failed, skipped };
 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -1,8 +1,8 @@
 import { App, Aspects } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AwsSolutionsChecks } from "cdk-nag";
-import type { DistrictReportSettings } from "../shared/report/api.ts";
-import { reportRequest } from "../shared/report/request.ts";
+import { checkDistrictReportSettings, type DistrictReportSettings } from "../shared/report/api.ts";
+import { ReportInputError } from "../shared/report/request.ts";
 import { DEFAULT_TIME_ZONE, isKnownTimeZone } from "../shared/time/zoned.ts";
 import { PipelineStack } from "./pipeline-stack.ts";
 import {
@@ -13,24 +13,24 @@ import {
 
 /**
  * The district's report parameters (context `report`: minCell, minN,
- * riskRatioThreshold, confidenceLevel, partition), checked by the same rules
- * as an on-demand request, so a bad value fails the synth, not a report.
+ * riskRatioThreshold, confidenceLevel, partition, publicationDelayDays),
+ * checked by the same rules as an on-demand request, so a bad value fails the
+ * synth, not a report. The district's zone is context `timeZone`.
  */
 const districtSettings = (context: unknown, timeZone: string): DistrictReportSettings => {
-  const settings = {
-    timeZone,
-    partition: "year",
-    ...(typeof context === "string" ? JSON.parse(context) : (context ?? {})),
-  };
-  const checked = reportRequest({ schoolYear: "2025-26", ...settings });
-  return {
-    timeZone,
-    partition: checked.partition,
-    minCell: checked.parameters.minCell,
-    minN: checked.parameters.minN,
-    riskRatioThreshold: checked.parameters.riskRatioThreshold,
-    confidenceLevel: checked.parameters.confidenceLevel,
-  };
+  const given = typeof context === "string" ? JSON.parse(context) : context;
+  try {
+    const isObject = typeof given === "object" && given !== null && !Array.isArray(given);
+    return checkDistrictReportSettings(
+      isObject ? { ...given, timeZone } : (given ?? undefined),
+      timeZone,
+    );
+  } catch (error) {
+    if (error instanceof ReportInputError) {
+      throw new Error(`context report: ${error.message} (${error.field})`);
+    }
+    throw error;
+  }
 };
 
 import { StatefulStack } from "./stateful-stack.ts";

@@ -161,7 +161,12 @@ export class PipelineStack extends Stack {
           indexesOnly: true,
         })
         .useTable(tables.enrollment, TABLES.enrollment, ["dynamodb:GetItem", "dynamodb:Query"])
-        .useTable(tables.reports, TABLES.reports, ["dynamodb:PutItem", "dynamodb:GetItem"]);
+        .useTable(tables.reports, TABLES.reports, [
+          "dynamodb:PutItem",
+          "dynamodb:GetItem",
+          // A public entry is written in a transaction that checks the year's other partitions.
+          "dynamodb:ConditionCheckItem",
+        ]);
       this.usesReportFiles(runner, props, ["s3:PutObject"]);
       return runner;
     };

@@ -102,6 +102,7 @@ export class ProjectFunction extends NodejsFunction {
 }
 
 export type DynamoAction =
+  | "dynamodb:ConditionCheckItem"
   | "dynamodb:GetItem"
   | "dynamodb:PutItem"
   | "dynamodb:Query"

@@ -59,6 +59,8 @@ export interface LocalStack {
   sqs: SQSClient;
   issuer: DevIssuer;
   restartDynamoDb(downtimeMs?: number): Promise<void>;
+  /** Runs the report schedule once now, joining a run in progress. */
+  runReportSchedule(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -325,6 +327,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       queues: queues.queues,
       sqs,
       issuer,
+      runReportSchedule: () => scheduler.runNow(),
       stop: stopAll,
     };
   } catch (error) {

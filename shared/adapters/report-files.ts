@@ -5,9 +5,20 @@ import { s3 } from "./clients.ts";
 
 const bucket = () => requireEnv(REPORTS_BUCKET.envVar);
 
+/**
+ * Writes a new report file. Every run names its files afresh, so a write
+ * never meets an object; `If-None-Match` makes S3 refuse one that would
+ * replace a file already published.
+ */
 export const putReportFile = async (key: string, body: string, contentType: string) => {
   await s3().send(
-    new PutObjectCommand({ Bucket: bucket(), Key: key, Body: body, ContentType: contentType }),
+    new PutObjectCommand({
+      Bucket: bucket(),
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      IfNoneMatch: "*",
+    }),
   );
 };
 

@@ -234,6 +234,8 @@ export const openApiDocument = () => ({
       post: {
         operationId: "createReport",
         summary: "Run a disproportionality report now (district_analyst)",
+        description:
+          "A public request (public: true) takes the district's configured parameters and may set none of partition, minCell, minN, riskRatioThreshold, confidenceLevel or timeZone; it covers a period of the district's partition that ended at least publicationDelayDays ago, in a school year not published under another partition.",
         requestBody: {
           required: true,
           content: {
@@ -262,7 +264,9 @@ export const openApiDocument = () => ({
         responses: {
           "201": { description: "Made; its index entry" },
           "200": { description: "A public period already published: its entry" },
-          "400": errorResponse("VALIDATION_FAILED: a parameter, the period or the scope"),
+          "400": errorResponse(
+            "VALIDATION_FAILED: a parameter, the period or the scope; a public request that sets a parameter, a period not yet publishable, or another partition than the school year's first publication",
+          ),
           "403": errorResponse("FORBIDDEN"),
         },
       },
@@ -271,7 +275,7 @@ export const openApiDocument = () => ({
         summary: "Reports, newest first (district_analyst: all; board: public only)",
         parameters: listParameters,
         responses: {
-          "200": { description: "A page of index entries" },
+          "200": { description: "A page of index entries (the board's without requestedBy)" },
           "403": errorResponse("FORBIDDEN"),
         },
       },

@@ -6,8 +6,8 @@ import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
 import { calendarDate, DEFAULT_TIME_ZONE } from "../time/zoned.ts";
 import {
-  DEFAULT_PARAMETERS,
   type Partition,
+  publishableFrom,
   ReportInputError,
   type ReportRequest,
   type ReportRequestInput,
@@ -18,24 +18,105 @@ import { runReport } from "./run.ts";
 
 export const MAX_REPORT_REQUEST_BYTES = 16 * 1024;
 
-/** The district's report settings (CDK context `report`), for scheduled runs and defaults. */
+/** A period is published this many days after it ends, by default (contracts section 5). */
+export const DEFAULT_PUBLICATION_DELAY_DAYS = 30;
+/**
+ * Longer delays are refused: the schedule looks at this school year and the
+ * last, and every period of the last must become publishable within this one.
+ */
+export const MAX_PUBLICATION_DELAY_DAYS = 180;
+
+/**
+ * The district's report settings (CDK context `report`, and `timeZone`): the
+ * parameters of scheduled runs and of every public report.
+ */
 export interface DistrictReportSettings {
   timeZone: string;
   partition: Partition;
-  minCell?: number;
-  minN?: number;
-  riskRatioThreshold?: number;
-  confidenceLevel?: number;
+  minCell: number;
+  minN: number;
+  riskRatioThreshold: number;
+  confidenceLevel: number;
+  publicationDelayDays: number;
 }
 
-export const districtReportSettings = (): DistrictReportSettings => {
-  const configured = process.env.REPORT_DEFAULTS ? JSON.parse(process.env.REPORT_DEFAULTS) : {};
+/**
+ * Checks the district's settings by the rules of an on-demand request, so a
+ * bad value fails the synth (or the local stack's first report), not a
+ * published report. Keys are read as own properties only.
+ */
+export const checkDistrictReportSettings = (
+  configured: unknown,
+  timeZone: string,
+): DistrictReportSettings => {
+  if (
+    configured !== undefined &&
+    (typeof configured !== "object" || configured === null || Array.isArray(configured))
+  ) {
+    throw new ReportInputError("The report settings must be a JSON object.", "report");
+  }
+  const given = (configured ?? {}) as Record<string, unknown>;
+  const value = (key: string) => (Object.hasOwn(given, key) ? given[key] : undefined);
+  const checked = reportRequest({
+    schoolYear: "2025-26",
+    timeZone: value("timeZone") ?? timeZone,
+    partition: value("partition"),
+    minCell: value("minCell"),
+    minN: value("minN"),
+    riskRatioThreshold: value("riskRatioThreshold"),
+    confidenceLevel: value("confidenceLevel"),
+  });
+  const givenDelay = value("publicationDelayDays");
+  const delay = givenDelay === undefined ? DEFAULT_PUBLICATION_DELAY_DAYS : givenDelay;
+  if (
+    typeof delay !== "number" ||
+    !Number.isInteger(delay) ||
+    delay < 0 ||
+    delay > MAX_PUBLICATION_DELAY_DAYS
+  ) {
+    throw new ReportInputError(
+      `publicationDelayDays must be a whole number from 0 to ${MAX_PUBLICATION_DELAY_DAYS}.`,
+      "publicationDelayDays",
+    );
+  }
+  const { parameters } = checked;
   return {
-    timeZone: process.env.DISTRICT_TIME_ZONE ?? DEFAULT_TIME_ZONE,
-    partition: "year",
-    ...configured,
+    timeZone: parameters.timeZone,
+    partition: checked.partition,
+    minCell: parameters.minCell,
+    minN: parameters.minN,
+    riskRatioThreshold: parameters.riskRatioThreshold,
+    confidenceLevel: parameters.confidenceLevel,
+    publicationDelayDays: delay,
   };
 };
+
+/** The settings the deployment passed to this function (SETTINGS.reportDefaults). */
+export const districtReportSettings = (): DistrictReportSettings =>
+  checkDistrictReportSettings(
+    process.env.REPORT_DEFAULTS ? JSON.parse(process.env.REPORT_DEFAULTS) : undefined,
+    process.env.DISTRICT_TIME_ZONE ?? DEFAULT_TIME_ZONE,
+  );
+
+/** What a public request may not set: a public report always uses the district's. */
+export const DISTRICT_PARAMETERS = [
+  "partition",
+  "minCell",
+  "minN",
+  "riskRatioThreshold",
+  "confidenceLevel",
+  "timeZone",
+] as const;
+
+/** The request fields that give a report the district's parameters. */
+export const districtParameters = (settings: DistrictReportSettings) => ({
+  timeZone: settings.timeZone,
+  partition: settings.partition,
+  minCell: settings.minCell,
+  minN: settings.minN,
+  riskRatioThreshold: settings.riskRatioThreshold,
+  confidenceLevel: settings.confidenceLevel,
+});
 
 const RequestBodySchema = z.strictObject({
   schoolYear: z.string().max(16),
@@ -59,7 +140,11 @@ const refused = (error: ReportInputError) =>
     400,
   );
 
-/** The request of POST /reports; the district's time zone and partition fill what is not given. */
+/**
+ * The request of POST /reports. An internal report takes the parameters it
+ * gives (the district's zone and partition fill the rest); a public one takes
+ * the district's and may set none of them.
+ */
 export const parseReportRequest = (
   body: unknown,
   settings: DistrictReportSettings,
@@ -77,13 +162,35 @@ export const parseReportRequest = (
       400,
     );
   }
+  const data = parsed.data;
+  if (data.public === true) {
+    const set = DISTRICT_PARAMETERS.filter((name) => data[name] !== undefined);
+    if (set.length > 0) {
+      throw new ApiError(
+        "VALIDATION_FAILED",
+        "A public report uses the district's configured parameters; a public request may not set them.",
+        set.map((name) => ({ path: name, message: "not allowed in a public request" })),
+        400,
+      );
+    }
+  }
   try {
-    const request = reportRequest({
-      timeZone: settings.timeZone,
-      partition: settings.partition,
-      ...(parsed.data as ReportRequestInput),
-    });
-    if (request.parameters.public) checkPublication(request, settings, now);
+    const request =
+      data.public === true
+        ? reportRequest({
+            schoolYear: data.schoolYear,
+            from: data.from,
+            to: data.to,
+            schoolId: data.schoolId,
+            public: true,
+            ...districtParameters(settings),
+          })
+        : reportRequest({
+            timeZone: settings.timeZone,
+            partition: settings.partition,
+            ...(data as ReportRequestInput),
+          });
+    if (request.parameters.public) checkPublicationDate(request, settings, now);
     return request;
   } catch (error) {
     if (error instanceof ReportInputError) throw refused(error);
@@ -92,32 +199,32 @@ export const parseReportRequest = (
 };
 
 /**
- * A public report is the district's publication: only its partition's
- * periods, once a period has ended, and never with a smaller minimum cell
- * than the district's. Otherwise one on-demand request could publish a
- * period that another public report overlaps, or freeze an incomplete one.
+ * A public period is published once it has ended and the district's delay
+ * has passed, counted in the district's calendar: its incidents are complete
+ * and their corrections have settled (later ones show in internal reports).
  */
-const checkPublication = (request: ReportRequest, settings: DistrictReportSettings, now: Date) => {
-  if (request.partition !== settings.partition) {
+export const checkPublicationDate = (
+  request: ReportRequest,
+  settings: DistrictReportSettings,
+  now: Date,
+) => {
+  const today = calendarDate(now, settings.timeZone);
+  if (today < publishableFrom(request.period.to, settings.publicationDelayDays)) {
     throw new ReportInputError(
-      `Public reports follow the district's ${settings.partition} partition.`,
-      "partition",
+      `A public period is published no sooner than ${settings.publicationDelayDays} days after it ends.`,
+      "to",
     );
-  }
-  if (request.parameters.minCell < (settings.minCell ?? DEFAULT_PARAMETERS.minCell)) {
-    throw new ReportInputError(
-      "A public report may not use a smaller minCell than the district's.",
-      "minCell",
-    );
-  }
-  if (request.period.to >= calendarDate(now, request.parameters.timeZone)) {
-    throw new ReportInputError("A public report covers a period that has ended.", "to");
   }
 };
 
-export const reportSummary = (entry: ReportEntry) => {
-  const { files: _files, ...summary } = entry;
-  return { ...summary, formats: ["json", "csv", "html"] };
+/** An index entry as a reader sees it: the board's view names no user. */
+export const reportSummary = (entry: ReportEntry, forBoard = false) => {
+  const { files: _files, requestedBy, ...summary } = entry;
+  return {
+    ...summary,
+    ...(forBoard ? {} : { requestedBy }),
+    formats: ["json", "csv", "html"],
+  };
 };
 
 /** POST /reports: a district analyst runs a report for any period and scope. */
@@ -131,7 +238,7 @@ export const createReport = async (
   if (principal.role !== "district_analyst") {
     throw new ApiError("FORBIDDEN", "Only a district analyst may run reports.");
   }
-  const request = parseReportRequest(body, settings);
+  const request = parseReportRequest(body, settings, ports.now());
   audit.target = `report:${request.schoolYear}:${request.period.from}:${request.period.to}:${request.scope.level === "school" ? request.scope.schoolId : "district"}`;
   try {
     const { entry, created } = await runReport(request, "on_demand", principal.userId, ports);
@@ -182,7 +289,7 @@ export const listReports = async (
     ...(query.cursor ? { startKey: await cursors.decode(query.cursor, CursorSchema) } : {}),
   });
   return {
-    items: entries.map(reportSummary),
+    items: entries.map((entry) => reportSummary(entry, publicOnly)),
     nextCursor: lastKey ? await cursors.encode(lastKey) : null,
   };
 };
@@ -211,7 +318,8 @@ export const readReport = async (
     );
   }
   const chosen = (format ?? "json") as keyof typeof REPORT_FORMATS;
-  if (!(chosen in REPORT_FORMATS)) {
+  // Own properties only: `constructor` or `__proto__` is a bad format, not a lookup.
+  if (!Object.hasOwn(REPORT_FORMATS, chosen)) {
     throw new ApiError(
       "VALIDATION_FAILED",
       "The format must be json, csv or html.",

@@ -12,7 +12,7 @@ export const runPorts = (): RunPorts => ({
   incidentsBetween: redactedIncidentsBetween,
   putFile: (key, body, contentType) =>
     unavailableOnFailure(() => putReportFile(key, body, contentType)),
-  putEntry: (entry) => unavailableOnFailure(() => putReportEntry(entry)),
+  putEntry: (entry, absentIds) => unavailableOnFailure(() => putReportEntry(entry, absentIds)),
   getEntry: (reportId) => unavailableOnFailure(() => getReportEntry(reportId)),
   now: () => new Date(),
 });

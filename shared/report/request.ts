@@ -73,6 +73,16 @@ export const partitionPeriods = (schoolYear: string, partition: Partition) => {
   }
 };
 
+/**
+ * The first calendar date on which a period may be published: `delayDays`
+ * whole days after the day that follows its last date, so that corrections
+ * to its incidents settle first.
+ */
+export const publishableFrom = (periodTo: string, delayDays: number): string =>
+  new Date(Date.parse(`${periodTo}T00:00:00Z`) + (delayDays + 1) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+
 export interface ReportRequestInput {
   schoolYear?: unknown;
   from?: unknown;

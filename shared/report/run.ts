@@ -6,7 +6,13 @@ import { reportCsv } from "./csv.ts";
 import { type Report, ReportAccumulator } from "./engine.ts";
 import type { Enrollment } from "./enrollment.ts";
 import { reportHtml } from "./html.ts";
-import { ReportInputError, type ReportRequest } from "./request.ts";
+import {
+  PARTITIONS,
+  type Partition,
+  partitionPeriods,
+  ReportInputError,
+  type ReportRequest,
+} from "./request.ts";
 
 /** The report index entry: what was computed, when, by whom, and where its files are. */
 export interface ReportEntry {
@@ -21,6 +27,13 @@ export interface ReportEntry {
   files: { json: string; csv: string; html: string };
 }
 
+/**
+ * How the index took an entry: written; not written because one with its id
+ * exists already (a public period published by another run); or not written
+ * because a public report of one of the school year's other partitions exists.
+ */
+export type EntryOutcome = "created" | "exists" | "blocked";
+
 export interface RunPorts {
   loadEnrollment(schoolYear: string): Promise<Enrollment | undefined>;
   incidentsBetween(query: {
@@ -29,8 +42,11 @@ export interface RunPorts {
     toKey: string;
   }): AsyncIterable<RedactedIncident>;
   putFile(key: string, body: string, contentType: string): Promise<void>;
-  /** False when an entry with this id exists already (a public report is published once). */
-  putEntry(entry: ReportEntry): Promise<boolean>;
+  /**
+   * Writes the entry in one conditional write: only if no entry with its id
+   * exists and none of the entries `absentIds` names exists either.
+   */
+  putEntry(entry: ReportEntry, absentIds: readonly string[]): Promise<EntryOutcome>;
   getEntry(reportId: string): Promise<ReportEntry | undefined>;
   now(): Date;
 }
@@ -39,8 +55,47 @@ export interface RunPorts {
 export const reportJson = (report: Report): string => `${JSON.stringify(report, null, 2)}\n`;
 
 /** Public reports have one id per period, so a scheduled run publishes each period once. */
-export const publicReportId = (request: ReportRequest) =>
+export const publicReportId = (request: Pick<ReportRequest, "schoolYear" | "period">) =>
   `public-${request.schoolYear}-${request.period.from}-${request.period.to}`;
+
+/**
+ * A public request for a school year already published under another
+ * partition: its periods would overlap the published ones, and the
+ * difference of two overlapping reports could reveal a hidden count.
+ */
+export class PartitionFixedError extends ReportInputError {
+  constructor(readonly publishedPartition: Partition) {
+    super(
+      `This school year is already published under the ${publishedPartition} partition, which its first publication fixed.`,
+      "partition",
+    );
+    this.name = "PartitionFixedError";
+  }
+}
+
+/**
+ * The public report ids of the school year's other partitions. No period of
+ * one partition is a period of another, so "the year is published under
+ * another partition" is "one of these ids is in the index": a fixed, small
+ * set of keys that one conditional write can check, with no separate record
+ * to keep in step.
+ */
+export const otherPartitionReports = (request: ReportRequest) =>
+  PARTITIONS.filter((partition) => partition !== request.partition).flatMap((partition) =>
+    partitionPeriods(request.schoolYear, partition).map((period) => ({
+      partition,
+      reportId: publicReportId({ schoolYear: request.schoolYear, period }),
+    })),
+  );
+
+const publishedPartition = async (
+  request: ReportRequest,
+  ports: RunPorts,
+): Promise<Partition | undefined> => {
+  const others = otherPartitionReports(request);
+  const found = await Promise.all(others.map(({ reportId }) => ports.getEntry(reportId)));
+  return others[found.findIndex((entry) => entry !== undefined)]?.partition;
+};
 
 /** Computes a report from the redacted incidents of its period (read from an index, never a scan). */
 export const computeReport = async (request: ReportRequest, ports: RunPorts): Promise<Report> => {
@@ -70,22 +125,36 @@ export const computeReport = async (request: ReportRequest, ports: RunPorts): Pr
   return accumulator.report(enrollment);
 };
 
-/** Computes a report, stores its JSON, CSV and HTML, and records it in the index. */
+/**
+ * Computes a report, stores its JSON, CSV and HTML, and records it in the
+ * index. A public period is published once and its files never change (two
+ * versions of one period could be subtracted to reveal a hidden count): each
+ * run writes its files under a key of its own, then one conditional write of
+ * the index entry publishes them. A run that loses the race answers with the
+ * winner's entry; its files stay unreferenced (the runner may not delete
+ * objects, so no run can remove what another published). A run that stops
+ * between its files and the entry leaves such files too, and its retry
+ * converges like any other run.
+ */
 export const runReport = async (
   request: ReportRequest,
   trigger: ReportEntry["trigger"],
   requestedBy: string,
   ports: RunPorts,
 ): Promise<{ entry: ReportEntry; created: boolean }> => {
-  // A public period is published once: two versions of it could be
-  // subtracted from each other to reveal a hidden count.
-  const reportId = request.parameters.public ? publicReportId(request) : randomUUID();
-  if (request.parameters.public) {
+  const isPublic = request.parameters.public;
+  const reportId = isPublic ? publicReportId(request) : randomUUID();
+  if (isPublic) {
     const published = await ports.getEntry(reportId);
     if (published) return { entry: published, created: false };
+    // Checked before computing only to answer early; the conditional write decides.
+    const fixed = await publishedPartition(request, ports);
+    if (fixed) throw new PartitionFixedError(fixed);
   }
   const report = await computeReport(request, ports);
-  const prefix = `reports/${request.schoolYear}/${reportId}`;
+  const prefix = isPublic
+    ? `reports/${request.schoolYear}/${reportId}/${randomUUID()}`
+    : `reports/${request.schoolYear}/${reportId}`;
   const entry: ReportEntry = {
     reportId,
     createdAt: ports.now().toISOString(),
@@ -94,16 +163,30 @@ export const runReport = async (
     schoolYear: request.schoolYear,
     period: request.period,
     scope: request.scope,
-    public: request.parameters.public,
+    public: isPublic,
     files: {
       json: `${prefix}/report.json`,
       csv: `${prefix}/report.csv`,
       html: `${prefix}/report.html`,
     },
   };
-  await ports.putFile(entry.files.json, reportJson(report), "application/json; charset=utf-8");
-  await ports.putFile(entry.files.csv, reportCsv(report), "text/csv; charset=utf-8");
-  await ports.putFile(entry.files.html, reportHtml(report), "text/html; charset=utf-8");
-  const created = await ports.putEntry(entry);
-  return { entry, created };
+  await Promise.all([
+    ports.putFile(entry.files.json, reportJson(report), "application/json; charset=utf-8"),
+    ports.putFile(entry.files.csv, reportCsv(report), "text/csv; charset=utf-8"),
+    ports.putFile(entry.files.html, reportHtml(report), "text/html; charset=utf-8"),
+  ]);
+  const outcome = await ports.putEntry(
+    entry,
+    isPublic ? otherPartitionReports(request).map((other) => other.reportId) : [],
+  );
+  if (outcome === "created") return { entry, created: true };
+  if (outcome === "exists") {
+    const winner = await ports.getEntry(reportId);
+    // Entries are never deleted, so the one that refused this write is there.
+    if (!winner) throw new Error("The published report's entry could not be read back.");
+    return { entry: winner, created: false };
+  }
+  const fixed = await publishedPartition(request, ports);
+  if (!fixed) throw new Error("The entry that refused the publication could not be read back.");
+  throw new PartitionFixedError(fixed);
 };

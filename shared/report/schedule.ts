@@ -1,7 +1,8 @@
 import { calendarDate } from "../time/zoned.ts";
-import type { DistrictReportSettings } from "./api.ts";
+import { type DistrictReportSettings, districtParameters } from "./api.ts";
 import {
   partitionPeriods,
+  publishableFrom,
   type ReportRequest,
   reportRequest,
   schoolYearBounds,
@@ -23,7 +24,8 @@ const previousSchoolYear = (schoolYear: string) => {
  * What a scheduled run computes on a given day (the district's calendar
  * date): the school-year-to-date internal report for the district and for
  * each school, and the public district report of every partition period, of
- * this school year or the last, that has ended (each is published once).
+ * this school year or the last, whose publication delay has passed (each is
+ * published once, so asking again is cheap).
  */
 export const scheduledRequests = (
   now: Date,
@@ -32,14 +34,7 @@ export const scheduledRequests = (
 ): ReportRequest[] => {
   const today = calendarDate(now, settings.timeZone);
   const schoolYear = schoolYearOf(today);
-  const common = {
-    timeZone: settings.timeZone,
-    partition: settings.partition,
-    minCell: settings.minCell,
-    minN: settings.minN,
-    riskRatioThreshold: settings.riskRatioThreshold,
-    confidenceLevel: settings.confidenceLevel,
-  };
+  const common = districtParameters(settings);
   const toDate = { schoolYear, from: schoolYearBounds(schoolYear).from, to: today };
   const requests = [
     reportRequest({ ...common, ...toDate }),
@@ -47,7 +42,7 @@ export const scheduledRequests = (
   ];
   for (const year of [previousSchoolYear(schoolYear), schoolYear]) {
     for (const period of partitionPeriods(year, settings.partition)) {
-      if (period.to < today) {
+      if (today >= publishableFrom(period.to, settings.publicationDelayDays)) {
         requests.push(reportRequest({ ...common, schoolYear: year, ...period, public: true }));
       }
     }

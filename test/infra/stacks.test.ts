@@ -394,6 +394,7 @@ describe("pipeline stack", () => {
       "Enrollment:GetItem",
       "Enrollment:Query",
       "RedactedIncidents:Query",
+      "Reports:ConditionCheckItem",
       "Reports:GetItem",
       "Reports:PutItem",
     ];
@@ -437,5 +438,45 @@ describe("alarm e-mail", () => {
       Protocol: "email",
       Endpoint: "ops@district.example",
     });
+  });
+});
+
+describe("report settings (context report)", () => {
+  const reportDefaults = (template: Template) =>
+    resources(template, "AWS::Lambda::Function")
+      .map(
+        (fn) =>
+          (fn.Properties.Environment as { Variables?: Record<string, string> } | undefined)
+            ?.Variables?.[SETTINGS.reportDefaults],
+      )
+      .filter((value): value is string => value !== undefined)
+      .map((value) => JSON.parse(value));
+
+  it("gives every function the district's settings, with a 30-day publication delay by default", () => {
+    const settings = reportDefaults(pipeline);
+    expect(settings.length).toBe(Object.keys(FUNCTIONS).length);
+    expect(settings[0]).toEqual({
+      timeZone: "America/Los_Angeles",
+      partition: "year",
+      minCell: 10,
+      minN: 30,
+      riskRatioThreshold: 2,
+      confidenceLevel: 0.95,
+      publicationDelayDays: 30,
+    });
+  });
+
+  it.each([
+    { publicationDelayDays: -1 },
+    { publicationDelayDays: 181 },
+    { publicationDelayDays: 7.5 },
+    { publicationDelayDays: "30" },
+    { minCell: 0 },
+    { partition: "month" },
+  ])("refuses %j at synth", (report) => {
+    const app = new App({
+      context: { ...FEATURE_CONTEXT, "aws:cdk:bundling-stacks": [], report },
+    });
+    expect(() => buildApp(app)).toThrow(/^context report: /);
   });
 });

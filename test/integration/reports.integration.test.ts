@@ -232,6 +232,41 @@ describe("reports through the pipeline", () => {
     expect(publicJson.parameters.public).toBe(true);
   });
 
+  it("names no user to the board; analysts see who asked", async () => {
+    const boardList = await getJson(stack, board, "/reports");
+    expect(boardList.json.items.length).toBeGreaterThan(0);
+    expect(boardList.text).not.toContain("requestedBy");
+    expect(boardList.text).not.toContain("analyst-1");
+    const [published] = boardList.json.items;
+    for (const format of ["json", "csv", "html"]) {
+      const read = await file(board, published.reportId, format);
+      expect(read.status).toBe(200);
+      expect(read.text).not.toMatch(/requestedBy|analyst-1/);
+    }
+    const analystList = await getJson(stack, analyst, "/reports?limit=200");
+    const seen = analystList.json.items.find((item: any) => item.reportId === published.reportId);
+    expect(seen.requestedBy).toBe("analyst-1");
+  });
+
+  it.each([
+    "constructor",
+    "__proto__",
+    "toString",
+    "hasOwnProperty",
+    "valueOf",
+    "propertyIsEnumerable",
+    "",
+  ])("answers ?format=%s with a 400, not a 503", async (format) => {
+    const [published] = (await getJson(stack, board, "/reports")).json.items;
+    for (const token of [board, analyst]) {
+      const read = await file(token, published.reportId, encodeURIComponent(format));
+      expect(read.status).toBe(400);
+      expect(JSON.parse(read.text).error.details).toEqual([
+        { path: "format", message: "must be json, csv or html" },
+      ]);
+    }
+  });
+
   it.each([
     [{ schoolYear: "2025-26", public: true, schoolId: SCHOOL }, 400],
     [{ schoolYear: "2025-26", public: true, from: "2025-07-01", to: "2025-09-30" }, 400],
@@ -247,6 +282,12 @@ describe("reports through the pipeline", () => {
       400,
     ],
     [{ schoolYear: "2025-26", public: true, minCell: 1 }, 400],
+    [{ schoolYear: "2025-26", public: true, minCell: 10 }, 400],
+    [{ schoolYear: "2025-26", public: true, minN: 30 }, 400],
+    [{ schoolYear: "2025-26", public: true, riskRatioThreshold: 2 }, 400],
+    [{ schoolYear: "2025-26", public: true, confidenceLevel: 0.95 }, 400],
+    [{ schoolYear: "2025-26", public: true, timeZone: "America/Los_Angeles" }, 400],
+    [{ schoolYear: "2025-26", public: true, partition: "year" }, 400],
     [{ schoolYear: "2026-27", public: true }, 400],
     [{ schoolYear: "2025-26", timeZone: "Mars/Base" }, 400],
     [{ schoolYear: "2025-26", extra: 1 }, 400],
