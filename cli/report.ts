@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createReadStream, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -14,6 +14,7 @@ import { parseEnrollmentCsv } from "../shared/report/enrollment.ts";
 import { reportHtml } from "../shared/report/html.ts";
 import { ReportInputError, reportRequest } from "../shared/report/request.ts";
 import { reportJson } from "../shared/report/run.ts";
+import { fileProgress } from "./progress.ts";
 
 /**
  * `npm run --silent report -- --incidents FILE.ndjson --enrollment FILE.csv
@@ -124,10 +125,16 @@ const main = async () => {
   const accumulator = new ReportAccumulator(request);
   const seen = new Set<string>();
   let lineNumber = 0;
-  const lines = createInterface({
-    input: createReadStream(values.incidents as string, { encoding: "utf8" }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  let size: number;
+  try {
+    size = statSync(values.incidents as string).size;
+  } catch {
+    return refuse("--incidents: the file cannot be read");
+  }
+  const input = createReadStream(values.incidents as string, { encoding: "utf8" });
+  const progress = fileProgress("incidents", size);
+  input.on("data", () => progress.update(input.bytesRead, lineNumber));
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   try {
     for await (const line of lines) {
       lineNumber++;
@@ -140,6 +147,7 @@ const main = async () => {
           error instanceof ApiError
             ? `${error.code}${error.details?.[0] ? ` at ${error.details[0].path}: ${error.details[0].message}` : ""}`
             : "not valid JSON";
+        progress.stop();
         return refuse(`--incidents line ${lineNumber}: ${detail}`);
       }
       // As in the pipeline, the first incident under an id is the one kept.
@@ -149,8 +157,10 @@ const main = async () => {
       accumulator.add(redactIncident(event, secret));
     }
   } catch {
+    progress.stop();
     return refuse("--incidents: the file cannot be read");
   }
+  progress.stop();
 
   const report = accumulator.report(enrollment);
   write(

@@ -1,4 +1,5 @@
-import type { Report } from "./engine.ts";
+import { type CsvValue, writeCsv } from "../csv.ts";
+import type { Report } from "./model.ts";
 
 const COLUMNS = [
   "decisionPoint",
@@ -24,21 +25,12 @@ const COLUMNS = [
   "notRecorded",
 ] as const;
 
-/**
- * A cell for spreadsheets: quoted when needed, and a text cell that a
- * spreadsheet would run as a formula (= + - @, tab, CR) is prefixed with '.
- */
-export const csvCell = (value: unknown): string => {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+/** The cell rule every CSV the product writes follows (docs/csv.md). */
+export { csvCell } from "../csv.ts";
 
 /** One line per table row, the table's totals repeated on each; empty cells are nulls. */
 export const reportCsv = (report: Report): string => {
-  const lines = [COLUMNS.join(",")];
+  const rows: CsvValue[][] = [];
   for (const table of report.tables) {
     for (const row of table.rows) {
       const record: Record<(typeof COLUMNS)[number], unknown> = {
@@ -48,8 +40,8 @@ export const reportCsv = (report: Report): string => {
         notRecorded: table.notRecorded,
         ...row,
       };
-      lines.push(COLUMNS.map((column) => csvCell(record[column])).join(","));
+      rows.push(COLUMNS.map((column) => record[column] as CsvValue));
     }
   }
-  return `${lines.join("\r\n")}\r\n`;
+  return writeCsv(COLUMNS, rows);
 };

@@ -1,3 +1,4 @@
+import { CsvSyntaxError, readCsv } from "../csv.ts";
 import { DIMENSIONS, type DimensionName, NOT_REPORTED } from "./definitions.ts";
 import { ReportInputError } from "./request.ts";
 
@@ -6,34 +7,8 @@ export type Enrollment = Map<string, Map<DimensionName, Map<string, number>>>;
 
 export const ENROLLMENT_HEADER = "schoolYear,schoolId,dimension,group,enrollment";
 export const MAX_ENROLLMENT_ROWS = 100_000;
-
-/** RFC 4180 fields of one line: quotes may wrap a field, and "" is a quote inside one. */
-const splitCsvLine = (line: string, lineNumber: number): string[] => {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"' && field === "") quoted = true;
-    else if (char === ",") {
-      fields.push(field);
-      field = "";
-    } else field += char;
-  }
-  if (quoted)
-    throw new ReportInputError(
-      `line ${lineNumber}: a quoted field is not closed`,
-      `line ${lineNumber}`,
-    );
-  fields.push(field);
-  return fields;
-};
+/** A real row is under 100 bytes; the cap refuses a huge cell before it is held in memory. */
+export const MAX_ENROLLMENT_ROW_BYTES = 1024;
 
 const fail = (lineNumber: number, message: string): never => {
   throw new ReportInputError(`line ${lineNumber}: ${message}`, `line ${lineNumber}`);
@@ -49,16 +24,20 @@ export const parseEnrollmentCsv = (
   schoolYear: string,
   otherYears: "ignore" | "refuse",
 ): Enrollment => {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  if ((lines[0] ?? "").trim() !== ENROLLMENT_HEADER) {
-    fail(1, `the header must be exactly ${ENROLLMENT_HEADER}`);
-  }
-  if (lines.length > MAX_ENROLLMENT_ROWS + 2) fail(MAX_ENROLLMENT_ROWS + 2, "too many rows");
   const enrollment: Enrollment = new Map();
-  lines.slice(1).forEach((line, index) => {
-    const lineNumber = index + 2;
-    if (line.trim() === "") return;
-    const fields = splitCsvLine(line, lineNumber).map((field) => field.trim());
+  let header = true;
+  let rows = 0;
+  const readRow = (cells: string[], lineNumber: number) => {
+    // Spreadsheets pad cells with spaces; no value here has meaningful outer spaces.
+    const fields = cells.map((cell) => cell.trim());
+    if (header) {
+      header = false;
+      const names = ENROLLMENT_HEADER.split(",");
+      if (fields.length !== names.length || fields.some((field, index) => field !== names[index]))
+        fail(lineNumber, `the header must be exactly ${ENROLLMENT_HEADER}`);
+      return;
+    }
+    if (++rows > MAX_ENROLLMENT_ROWS) fail(lineNumber, "too many rows");
     if (fields.length !== 5) fail(lineNumber, "a row has exactly 5 fields");
     const [year, schoolId, dimensionName, group, count] = fields as [
       string,
@@ -95,7 +74,14 @@ export const parseEnrollmentCsv = (
     if (counts.has(group))
       fail(lineNumber, `a second row for the same school, dimension and group`);
     counts.set(group, Number(count));
-  });
+  };
+  try {
+    readCsv(text, readRow, { maxRowBytes: MAX_ENROLLMENT_ROW_BYTES });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) fail(error.line, error.reason);
+    throw error;
+  }
+  if (header) fail(1, `the header must be exactly ${ENROLLMENT_HEADER}`);
   for (const [schoolId, school] of enrollment) {
     const totals = DIMENSIONS.map(({ name }) =>
       [...(school.get(name)?.values() ?? [])].reduce((sum, value) => sum + value, 0),

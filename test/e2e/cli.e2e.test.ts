@@ -188,6 +188,58 @@ describe("npm run report", () => {
   });
 });
 
+describe("npm run report's progress", () => {
+  it("stays silent on standard error in a pipe, in CI or not", () => {
+    for (const CI of [undefined, "true"]) {
+      const result = spawnSync(
+        "node_modules/.bin/tsx",
+        [
+          "cli/report.ts",
+          "--incidents",
+          incidents,
+          "--enrollment",
+          enrollment,
+          "--school-year",
+          "2025-26",
+        ],
+        { encoding: "utf8", timeout: 60_000, env: { ...process.env, CI } },
+      );
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe("");
+    }
+  });
+
+  it.each([
+    ["a huge cell", `2025-26,S1,gender,"${"Marisol".repeat(1000)}",1`, /line 2: a row is longer/],
+    [
+      "many columns",
+      `2025-26,S1,gender,male,1,Marisol${",".repeat(10_000)}`,
+      /line 2: a row has exactly 5 fields/,
+    ],
+    [
+      "an unbalanced quote",
+      `2025-26,S1,gender,male,1\r\n2025-26,S1,"Marisol,male,1`,
+      /line 3: a quoted field is not closed/,
+    ],
+  ])("refuses enrollment with %s with exit code 2, never quoting it", (_name, rows, message) => {
+    const csv = file(
+      "hostile.csv",
+      `schoolYear,schoolId,dimension,group,enrollment\r\n${rows}\r\n`,
+    );
+    const result = report(
+      "--incidents",
+      incidents,
+      "--enrollment",
+      csv,
+      "--school-year",
+      "2025-26",
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain("Marisol");
+  });
+});
+
 describe("npm run redrive", () => {
   const redrive = (...args: string[]) =>
     spawnSync("node_modules/.bin/tsx", ["cli/redrive.ts", ...args], {

@@ -218,6 +218,32 @@ describe("hostile enrollment CSV", () => {
     );
   });
 
+  it.each([
+    [
+      "a huge cell",
+      `2025-26,S1,gender,"${"Marisol".repeat(600_000)}",1\n`,
+      /^line 2: a row is longer/,
+    ],
+    [
+      "many columns",
+      `2025-26,S1,gender,male,1,Marisol${",".repeat(1_000_000)}\n`,
+      /^line 2: a row has exactly 5 fields/,
+    ],
+    [
+      "an unbalanced quote",
+      `2025-26,S1,gender,male,1\n\n2025-26,S1,"Marisol,male,1\n`,
+      /^line 4: a quoted field is not closed/,
+    ],
+  ])(
+    "refuses %s with a 4xx naming the line, never echoing the file",
+    async (_name, rows, message) => {
+      const response = await put(`schoolYear,schoolId,dimension,group,enrollment\r\n${rows}`);
+      expectContractError(response.status, response.json);
+      expect(response.json.error.details[0].message).toMatch(message);
+      expect(JSON.stringify(response.json)).not.toContain("Marisol");
+    },
+  );
+
   it("keeps serving afterwards", async () => {
     expect((await fetch(`${stack.url}/health`)).status).toBe(200);
     expect((await postIncident(stack, sro, newIncident())).status).toBe(202);
