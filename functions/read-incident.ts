@@ -1,24 +1,30 @@
-import { getIncident } from "#shared/adapters/incidents-table.ts";
 import { getRedacted } from "#shared/adapters/redacted-incidents-table.ts";
+import { invokeRestrictedRead } from "#shared/adapters/restricted-read.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
-import { header, httpHandler } from "#shared/http/handler.ts";
+import { httpHandler } from "#shared/http/handler.ts";
 import { json } from "#shared/http/responses.ts";
-import { readIncident } from "#shared/incident/read.ts";
+import { readRedactedIncident, readsRestrictedTable } from "#shared/incident/read.ts";
 import { observability } from "#shared/observability.ts";
 
 const { logger, metrics } = observability("read-incident");
 
-/** GET /incidents/{incidentId}: the view the caller's role allows. */
+/**
+ * GET /incidents/{incidentId}: the view the caller's role allows. This
+ * function reads the redacted table only; the author's and the custodian's
+ * reads go to read-restricted-incident, which checks the token again and
+ * writes their audit entries.
+ */
 export const handler = httpHandler({ logger, metrics }, "incident.read", async (request) => {
-  const view = await readIncident(
+  if (readsRestrictedTable(request.principal)) {
+    const result = await unavailableOnFailure(() => invokeRestrictedRead(request.event));
+    request.audit.recordedElsewhere = true;
+    return result;
+  }
+  const view = await readRedactedIncident(
     request.event.pathParameters?.incidentId,
-    header(request.event, "x-access-reason"),
     request.principal,
     request.audit,
-    {
-      getIncident: (key) => unavailableOnFailure(() => getIncident(key)),
-      getRedacted: (key) => unavailableOnFailure(() => getRedacted(key)),
-    },
+    { getRedacted: (key) => unavailableOnFailure(() => getRedacted(key)) },
   );
   return json(200, view);
 });

@@ -133,11 +133,42 @@ export class PipelineStack extends Stack {
       }),
     );
 
-    // The author's and the custodian's reads need the restricted table; the
-    // redacted reads of the same route go to the redacted table only.
-    const readIncident = audited("readIncident")
-      .useTable(tables.incidents, TABLES.incidents, ["dynamodb:GetItem"])
-      .useTable(tables.redactedIncidents, TABLES.redactedIncidents, ["dynamodb:GetItem"]);
+    // The route's function serves admins and analysts from the redacted
+    // table and holds nothing of the restricted one. The author's and the
+    // custodian's reads go to a function of their own, which verifies the
+    // caller's token against the user pool itself: the route's function can
+    // only hand on a token it was given, so it cannot read identities.
+    const tokenIssuer = `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`;
+    const readRestrictedIncident = audited("readRestrictedIncident").useTable(
+      tables.incidents,
+      TABLES.incidents,
+      ["dynamodb:GetItem"],
+    );
+    readRestrictedIncident.addEnvironment(SETTINGS.tokenIssuer, tokenIssuer);
+    readRestrictedIncident.addEnvironment(
+      SETTINGS.tokenAudience,
+      props.formClient.userPoolClientId,
+    );
+    readRestrictedIncident.addEnvironment(
+      SETTINGS.tokenJwksUrl,
+      `${tokenIssuer}/.well-known/jwks.json`,
+    );
+    const readIncident = audited("readIncident").useTable(
+      tables.redactedIncidents,
+      TABLES.redactedIncidents,
+      ["dynamodb:GetItem"],
+    );
+    // The function itself, not its versions (grantInvoke would add `:*`).
+    readIncident.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["lambda:InvokeFunction"],
+        resources: [readRestrictedIncident.functionArn],
+      }),
+    );
+    readIncident.addEnvironment(
+      SETTINGS.restrictedReadFunction,
+      readRestrictedIncident.functionName,
+    );
     const listIncidents = audited("listIncidents").useTable(
       tables.redactedIncidents,
       TABLES.redactedIncidents,
@@ -197,6 +228,7 @@ export class PipelineStack extends Stack {
       store,
       redact,
       readIncident,
+      readRestrictedIncident,
       listIncidents,
       readAudit,
       openapi,
@@ -210,11 +242,9 @@ export class PipelineStack extends Stack {
     const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: props.logRetention });
     this.api = new HttpApi(this, "Api", {
       description: "SRO incident pipeline",
-      defaultAuthorizer: new HttpJwtAuthorizer(
-        "CognitoAuthorizer",
-        `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`,
-        { jwtAudience: [props.formClient.userPoolClientId] },
-      ),
+      defaultAuthorizer: new HttpJwtAuthorizer("CognitoAuthorizer", tokenIssuer, {
+        jwtAudience: [props.formClient.userPoolClientId],
+      }),
       createDefaultStage: false,
     });
     new HttpStage(this, "DefaultStage", {

@@ -128,6 +128,11 @@ export interface FunctionDeclaration {
 export const FUNCTIONS = {
   intake: { entry: "intake", timeoutSeconds: 10, memoryMb: 512 },
   readIncident: { entry: "read-incident", timeoutSeconds: 10, memoryMb: 512 },
+  /**
+   * The author's and the custodian's reads: the only reader of the
+   * restricted table, invoked by readIncident with the caller's token.
+   */
+  readRestrictedIncident: { entry: "read-restricted-incident", timeoutSeconds: 6, memoryMb: 512 },
   listIncidents: { entry: "list-incidents", timeoutSeconds: 10, memoryMb: 512 },
   readAudit: { entry: "read-audit", timeoutSeconds: 10, memoryMb: 512 },
   openapi: { entry: "openapi", timeoutSeconds: 5, memoryMb: 256 },
@@ -187,6 +192,12 @@ export const SETTINGS = {
   /** The secret that signs pagination cursors (never the student key secret). */
   cursorSecretArn: "CURSOR_SECRET_ARN",
   cursorSecretFile: "CURSOR_SECRET_FILE",
+  /** Name of the function that serves the author's and the custodian's reads. */
+  restrictedReadFunction: "RESTRICTED_READ_FUNCTION",
+  /** What the restricted read checks bearer tokens against: the user pool, or the dev issuer. */
+  tokenIssuer: "TOKEN_ISSUER",
+  tokenAudience: "TOKEN_AUDIENCE",
+  tokenJwksUrl: "TOKEN_JWKS_URL",
   /** JSON of the report parameters the district chose (CDK context `report`). */
   reportDefaults: "REPORT_DEFAULTS",
 } as const;

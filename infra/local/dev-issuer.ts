@@ -25,6 +25,8 @@ export interface DevIssuer {
   }): Promise<string>;
   /** The verified claims, or undefined for any token this issuer did not sign or that expired. */
   verify(token: string): Promise<JWTPayload | undefined>;
+  /** The public key as a JWK Set, as Cognito publishes its pool's at /.well-known/jwks.json. */
+  jwks(): { keys: JWK[] };
 }
 
 /** The signing key is created on first use and kept (owner-only) in the data folder. */
@@ -55,6 +57,7 @@ export const loadDevIssuer = async (keyFile: string): Promise<DevIssuer> => {
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(privateKey),
+    jwks: () => ({ keys: [{ ...publicJwk, alg: ALGORITHM, use: "sig" }] }),
     verify: async (token) => {
       try {
         const { payload } = await jwtVerify(token, publicKey, {

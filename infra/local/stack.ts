@@ -17,7 +17,7 @@ import {
   SETTINGS,
   TABLES,
 } from "../resources.ts";
-import { type DevIssuer, loadDevIssuer } from "./dev-issuer.ts";
+import { type DevIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, loadDevIssuer } from "./dev-issuer.ts";
 import {
   type DynamoDbLocal,
   isDynamoReady,
@@ -27,6 +27,7 @@ import {
 } from "./dynamodb.ts";
 import { applyLocalAwsEnv } from "./env.ts";
 import { type GatewayRoute, type HttpHandler, startGateway } from "./gateway.ts";
+import { startInternalEndpoints } from "./internal-endpoints.ts";
 import { invokeWithTimeout, lambdaContext } from "./lambda-context.ts";
 import { type SqsHandler, startPoller } from "./poller.ts";
 import { type LocalQueues, localSqsClient, startLocalQueues } from "./queues.ts";
@@ -227,6 +228,35 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       const handler = await loadHandler(key);
       return options.wrapHandler ? options.wrapHandler(key, handler) : handler;
     };
+    // A function that invokes another reaches it through a local Lambda
+    // Invoke endpoint, with the same SDK call as in AWS; the restricted read
+    // checks tokens against the dev issuer's keys, published there as
+    // Cognito publishes a pool's.
+    const restrictedRead = `${prefix}-readRestrictedIncident`;
+    let restrictedHandler: Promise<unknown> | undefined;
+    const internal = await startInternalEndpoints({
+      functions: {
+        [restrictedRead]: async (event) => {
+          restrictedHandler ??= handlerFor("readRestrictedIncident");
+          const handler = (await restrictedHandler) as (
+            event: unknown,
+            context: unknown,
+          ) => Promise<unknown>;
+          const { timeoutSeconds, memoryMb } = FUNCTIONS.readRestrictedIncident;
+          return handler(event, lambdaContext(restrictedRead, timeoutSeconds, memoryMb));
+        },
+      },
+      jwks: () => issuer.jwks(),
+      onError: (error) =>
+        log(`internal endpoints: ${error instanceof Error ? error.name : "error"}`),
+    });
+    stops.push(() => internal.stop());
+    process.env.AWS_ENDPOINT_URL_LAMBDA = internal.url;
+    process.env[SETTINGS.restrictedReadFunction] = restrictedRead;
+    process.env[SETTINGS.tokenIssuer] = LOCAL_ISSUER;
+    process.env[SETTINGS.tokenAudience] = LOCAL_AUDIENCE;
+    process.env[SETTINGS.tokenJwksUrl] = internal.jwksUrl;
+
     const sqs = localSqsClient(queues.server.address);
     stops.push(() => sqs.destroy());
 

@@ -1,8 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { FUNCTIONS } from "../../infra/resources.ts";
 
 /**
  * One client per container, created on first use. Endpoints come from the
@@ -11,6 +13,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 let documentClient: DynamoDBDocumentClient | undefined;
 let sqsClient: SQSClient | undefined;
 let s3Client: S3Client | undefined;
+let lambdaClient: LambdaClient | undefined;
 
 /**
  * Bounded waits: a slow service must end in a 503 the client can retry, well
@@ -47,11 +50,29 @@ export const s3 = (): S3Client => {
   return s3Client;
 };
 
+/**
+ * Synchronous invocations: one attempt, since a retry would run the invoked
+ * function (and write its audit entry) twice and the client can retry; the
+ * wait is a little over the longest timeout of a function invoked this way.
+ */
+export const lambda = (): LambdaClient => {
+  lambdaClient ??= new LambdaClient({
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 1000,
+      requestTimeout: FUNCTIONS.readRestrictedIncident.timeoutSeconds * 1000 + 1000,
+    }),
+  });
+  return lambdaClient;
+};
+
 /** Drops the cached clients, so the next use reads the endpoints again (a new container). */
 export const resetClients = (): void => {
   documentClient?.destroy();
   sqsClient?.destroy();
   s3Client?.destroy();
+  lambdaClient?.destroy();
+  lambdaClient = undefined;
   documentClient = undefined;
   sqsClient = undefined;
   s3Client = undefined;

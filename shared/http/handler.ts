@@ -24,6 +24,11 @@ export interface AuditNote {
   reason?: string;
   /** An allowed request that found nothing (a 200 with no data is still "allowed"). */
   outcome?: AuditOutcome;
+  /**
+   * The function this request was handed to wrote its entry (the restricted
+   * read): one entry per request, written by the function that served it.
+   */
+  recordedElsewhere?: boolean;
 }
 
 export interface HttpRequest {
@@ -34,15 +39,25 @@ export interface HttpRequest {
 
 export type AuditSink = (entry: AuditEntry) => Promise<void>;
 
+/** Who is calling: by default the claims API Gateway's JWT authorizer verified. */
+export type Authenticate = (event: HttpEvent) => Principal | Promise<Principal>;
+
+const authorizerClaims: Authenticate = (event) =>
+  principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+
 /**
- * The frame every HTTP function shares: reads the caller from the
- * authorizer's claims, turns refusals into contract errors, writes the
- * request to the audit log, and logs and counts each outcome by code,
- * without any submitted value. An allowed request whose audit entry cannot
- * be written is answered 503: nothing is served unaudited.
+ * The frame every HTTP function shares: reads the caller (from the
+ * authorizer's claims unless told otherwise), turns refusals into contract
+ * errors, writes the request to the audit log, and logs and counts each
+ * outcome by code, without any submitted value. An allowed request whose
+ * audit entry cannot be written is answered 503: nothing is served unaudited.
  */
 export const httpHandler = (
-  { logger, metrics }: { logger: Logger; metrics: Metrics },
+  {
+    logger,
+    metrics,
+    authenticate = authorizerClaims,
+  }: { logger: Logger; metrics: Metrics; authenticate?: Authenticate },
   action: string,
   route: (request: HttpRequest) => Promise<HttpResult>,
   audit: AuditSink = appendAuditEntry,
@@ -65,10 +80,11 @@ export const httpHandler = (
         ...(requestId ? { requestId } : {}),
       });
     try {
-      principal = principalFromClaims(event.requestContext?.authorizer?.jwt?.claims);
+      principal = await authenticate(event);
       logger.appendKeys({ userId: principal.userId, role: principal.role });
       const result = await route({ event, principal, audit: note });
-      await unavailableOnFailure(() => record(note.outcome ?? "allowed"));
+      if (!note.recordedElsewhere)
+        await unavailableOnFailure(() => record(note.outcome ?? "allowed"));
       metrics.addMetric(`Status${result.statusCode}`, MetricUnit.Count, 1);
       return result;
     } catch (thrown) {

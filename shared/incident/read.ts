@@ -6,9 +6,12 @@ import type { RedactedRecord } from "../privacy/redact-stage.ts";
 import { incidentKey } from "./messages.ts";
 import { authorView, type StoredIncident } from "./store.ts";
 
-export interface ReadPorts {
+export interface RestrictedReadPorts {
   /** The restricted table: only the author's and the custodian's reads reach it. */
   getIncident(incidentKey: string): Promise<StoredIncident | undefined>;
+}
+
+export interface RedactedReadPorts {
   getRedacted(incidentKey: string): Promise<RedactedRecord | undefined>;
 }
 
@@ -50,23 +53,14 @@ export const redactedView = (record: RedactedRecord) => ({
   incident: record.incident,
 });
 
-/**
- * One incident, in the view the caller's role allows (contracts section 2):
- * the author and a custodian with a stated reason get it as submitted; a
- * school admin of its school and a district analyst get it redacted, from
- * the redacted table only. Anyone who may not see it gets the same 404 as
- * for an unknown id; roles that never read incidents get 403.
- */
-export const readIncident = async (
-  incidentId: string | undefined,
-  accessReason: string | undefined,
-  principal: Principal,
-  audit: AuditNote,
-  ports: ReadPorts,
-) => {
-  if (!["sro", "records_custodian", "school_admin", "district_analyst"].includes(principal.role)) {
-    throw new ApiError("FORBIDDEN", "Your role may not read incidents.");
-  }
+/** The author's and the custodian's reads: served by the one function that may read the restricted table. */
+export const readsRestrictedTable = (principal: Principal): boolean =>
+  principal.role === "sro" || principal.role === "records_custodian";
+
+const forbidden = () => new ApiError("FORBIDDEN", "Your role may not read incidents.");
+
+/** The path's incident id as the tables key it, named in the audit entry; a 400 if it is not a UUID. */
+const keyOf = (incidentId: string | undefined, audit: AuditNote): string => {
   if (!IncidentIdParam.safeParse(incidentId).success) {
     throw new ApiError(
       "VALIDATION_FAILED",
@@ -77,27 +71,51 @@ export const readIncident = async (
   }
   const key = incidentKey(incidentId!);
   audit.target = key;
-  switch (principal.role) {
-    case "sro": {
-      const incident = await ports.getIncident(key);
-      if (!incident) throw notFound();
-      if (incident.officerId !== principal.userId) throw denied(audit);
-      return authorView(incident);
-    }
-    case "records_custodian": {
-      audit.action = "incident.read_unredacted";
-      audit.reason = validateAccessReason(accessReason);
-      const incident = await ports.getIncident(key);
-      if (!incident) throw notFound();
-      return authorView(incident);
-    }
-    default: {
-      const record = await ports.getRedacted(key);
-      if (!record) throw notFound();
-      if (principal.role === "school_admin" && !principal.schoolIds.has(record.schoolId)) {
-        throw denied(audit);
-      }
-      return redactedView(record);
-    }
+  return key;
+};
+
+/**
+ * One incident as submitted (contracts section 2): to its author, and to a
+ * records custodian who states a reason. Anyone who may not see it gets the
+ * same 404 as for an unknown id. Other roles never get here: 403.
+ */
+export const readRestrictedIncident = async (
+  incidentId: string | undefined,
+  accessReason: string | undefined,
+  principal: Principal,
+  audit: AuditNote,
+  ports: RestrictedReadPorts,
+) => {
+  if (!readsRestrictedTable(principal)) throw forbidden();
+  const key = keyOf(incidentId, audit);
+  if (principal.role === "records_custodian") {
+    audit.action = "incident.read_unredacted";
+    audit.reason = validateAccessReason(accessReason);
   }
+  const incident = await ports.getIncident(key);
+  if (!incident) throw notFound();
+  if (principal.role === "sro" && incident.officerId !== principal.userId) throw denied(audit);
+  return authorView(incident);
+};
+
+/**
+ * One incident redacted, from the redacted table only: to a school admin of
+ * its school and to a district analyst. An incident of another school gets
+ * the same 404 as an unknown id; roles that never read incidents get 403.
+ */
+export const readRedactedIncident = async (
+  incidentId: string | undefined,
+  principal: Principal,
+  audit: AuditNote,
+  ports: RedactedReadPorts,
+) => {
+  if (principal.role !== "school_admin" && principal.role !== "district_analyst") {
+    throw forbidden();
+  }
+  const record = await ports.getRedacted(keyOf(incidentId, audit));
+  if (!record) throw notFound();
+  if (principal.role === "school_admin" && !principal.schoolIds.has(record.schoolId)) {
+    throw denied(audit);
+  }
+  return redactedView(record);
 };

@@ -217,8 +217,11 @@ describe("pipeline stack", () => {
     expect(tableGrants("RedactFunction")).toEqual(["RedactedIncidents:PutItem"]);
     expect(tableGrants("ReadIncidentFunction")).toEqual([
       "AuditLog:PutItem",
-      "Incidents:GetItem",
       "RedactedIncidents:GetItem",
+    ]);
+    expect(tableGrants("ReadRestrictedIncidentFunction")).toEqual([
+      "AuditLog:PutItem",
+      "Incidents:GetItem",
     ]);
     expect(tableGrants("ListIncidentsFunction")).toEqual([
       "AuditLog:PutItem",
@@ -289,13 +292,59 @@ describe("pipeline stack", () => {
     for (const value of days) expect(value).toBeGreaterThanOrEqual(365);
   });
 
-  it("lets only the store and the author/custodian read path near the restricted table and key", () => {
+  it("lets only the store and the author/custodian read function near the restricted table and key", () => {
     const incidentsTable = tableLogicalId(stateful, TABLES.incidents.id);
-    const touching = FUNCTION_NAMES.filter((name) => {
-      const policy = JSON.stringify(policyStatements(pipeline, `${name}Function`));
-      return policy.includes(incidentsTable) || policy.includes("RestrictedDataKey");
-    });
-    expect(touching.sort()).toEqual(["ReadIncident", "Store"]);
+    const near = (text: string) =>
+      FUNCTION_NAMES.filter((name) =>
+        JSON.stringify(policyStatements(pipeline, `${name}Function`)).includes(text),
+      ).sort();
+    expect(near(incidentsTable)).toEqual(["ReadRestrictedIncident", "Store"]);
+    expect(near("RestrictedDataKey")).toEqual(["ReadRestrictedIncident", "Store"]);
+  });
+
+  it("gives the function that serves admins and analysts no way to identities", () => {
+    const statements = policyStatements(pipeline, "ReadIncidentFunction");
+    const text = JSON.stringify(statements);
+    expect(text).not.toContain(tableLogicalId(stateful, TABLES.incidents.id));
+    expect(text).not.toContain("RestrictedDataKey");
+    expect(text).not.toContain("secretsmanager:");
+    expect(text).not.toContain("sqs:");
+    // Its one way to the restricted table: invoking the function that checks
+    // the caller's token itself, by name, with no version wildcard.
+    const invokes = statements.filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith("lambda:")),
+    );
+    expect(invokes).toHaveLength(1);
+    expect(actionsOf(invokes)).toEqual(["lambda:InvokeFunction"]);
+    const restrictedId = Object.keys(pipeline.findResources("AWS::Lambda::Function")).find((id) =>
+      id.startsWith("ReadRestrictedIncidentFunction"),
+    )!;
+    expect(invokes[0]!.Resource).toEqual({ "Fn::GetAtt": [restrictedId, "Arn"] });
+    const holders = FUNCTION_NAMES.filter((name) =>
+      JSON.stringify(policyStatements(pipeline, `${name}Function`)).includes(restrictedId),
+    );
+    expect(holders).toEqual(["ReadIncident"]);
+    // No route and no resource policy reach it: it is invoked by that role only.
+    for (const permission of resources(pipeline, "AWS::Lambda::Permission")) {
+      expect(JSON.stringify(permission.Properties.FunctionName)).not.toContain(restrictedId);
+    }
+  });
+
+  it("has the restricted read verify tokens against the pool the API's authorizer trusts", () => {
+    const authorizer = resources(pipeline, "AWS::ApiGatewayV2::Authorizer")[0]!;
+    const { Issuer, Audience } = authorizer.Properties.JwtConfiguration as {
+      Issuer: unknown;
+      Audience: unknown[];
+    };
+    const restricted = resources(pipeline, "AWS::Lambda::Function").find((fn) =>
+      JSON.stringify(fn.Properties.Environment).includes(SETTINGS.tokenJwksUrl),
+    )!;
+    const variables = (restricted.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    expect(variables[SETTINGS.tokenIssuer]).toEqual(Issuer);
+    expect([variables[SETTINGS.tokenAudience]]).toEqual(Audience);
+    expect(JSON.stringify(variables[SETTINGS.tokenJwksUrl])).toContain("/.well-known/jwks.json");
+    expect(variables[TABLES.incidents.envVar]).toBeDefined();
   });
 
   /** Functions that may read a secret whose logical id starts with `secretId`. */
