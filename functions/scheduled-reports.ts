@@ -67,5 +67,6 @@ export const handler = middy(async () => {
   if (skipped > 0) metrics.addMetric("ScheduledReportsSkipped", MetricUnit.Count, skipped);
   return { reports: requests.length, failed, skipped };
 })
-  .use(injectLambdaContext(logger))
+  // Explicitly off, whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+  .use(injectLambdaContext(logger, { logEvent: false }))
   .use(logMetrics(metrics));

@@ -73,9 +73,11 @@ export class PipelineStack extends Stack {
     const { tables } = props;
 
     this.queues = {
+      // The intake queue and its DLQ hold whole submitted events, identities
+      // and all: the restricted table's key, whose every use is audited apart.
       intake: new QueueWithDlq(this, QUEUES.intake.id, {
         declaration: QUEUES.intake,
-        key: props.queueKey,
+        key: props.restrictedKey,
       }),
       redaction: new QueueWithDlq(this, QUEUES.redaction.id, {
         declaration: QUEUES.redaction,
@@ -389,8 +391,21 @@ export class PipelineStack extends Stack {
     fn.addEnvironment(SETTINGS.cursorSecretArn, props.cursorSecret.secretArn);
   }
 
+  /**
+   * Sending only, and the key use SQS needs for it (a data key, and decrypting
+   * it again), valid only in requests SQS makes: grantSendMessages would give
+   * the key's every use, which for the intake queue is the restricted key.
+   */
   private sendsTo(fn: ProjectFunction, queue: QueueKey) {
-    this.queues[queue].queue.grantSendMessages(fn);
-    fn.addEnvironment(QUEUES[queue].envVar, this.queues[queue].queue.queueUrl);
+    const target = this.queues[queue].queue;
+    target.grant(fn, "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [target.encryptionMasterKey!.keyArn],
+        conditions: { StringEquals: { "kms:ViaService": `sqs.${this.region}.amazonaws.com` } },
+      }),
+    );
+    fn.addEnvironment(QUEUES[queue].envVar, target.queueUrl);
   }
 }

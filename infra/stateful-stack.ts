@@ -23,11 +23,15 @@ import { AUTH, REPORTS_BUCKET, TABLES, type TableDeclaration, type TableKey } fr
  * the user pool, all retained when the stack is deleted.
  */
 export class StatefulStack extends Stack {
-  /** Protects the restricted table alone, so its grants can be audited apart. */
+  /**
+   * Protects identifying data at rest: the restricted table, and the intake
+   * queue and its DLQ, which carry whole submitted events. One key, so every
+   * use of identifying data shows up in one key's CloudTrail record.
+   */
   readonly restrictedKey: Key;
-  /** Protects the queues, which carry whole identifying events: intake, store and redact only. */
+  /** Protects the redaction queue and its DLQ: store and redact only. */
   readonly queueKey: Key;
-  /** Protects the other tables and the student key secret. */
+  /** Protects the other tables, the student key and cursor secrets, and the alarm topic. */
   readonly pipelineKey: Key;
   readonly tables: Record<TableKey, Table>;
   readonly userPool: UserPool;
@@ -41,26 +45,35 @@ export class StatefulStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.restrictedKey = new Key(this, "RestrictedDataKey", {
-      description: "Encrypts the restricted incidents table (identifying student data)",
+      description:
+        "Encrypts identifying student data: the restricted incidents table and the intake queue and its DLQ",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.queueKey = new Key(this, "QueueKey", {
-      description: "Encrypts the intake and redaction queues and their DLQs (identifying events)",
+      description: "Encrypts the redaction queue and its DLQ",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.pipelineKey = new Key(this, "PipelineKey", {
-      description: "Encrypts the non-restricted tables and the student key secret",
+      description: "Encrypts the non-restricted tables, the secrets and the alarm topic",
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // CloudWatch alarms publish to the alarm topic, which this key encrypts.
+    // Only this account's alarms: without the conditions, CloudWatch acting
+    // for any account could use the key (the confused-deputy problem).
     this.pipelineKey.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
         resources: ["*"],
+        conditions: {
+          StringEquals: { "aws:SourceAccount": this.account },
+          ArnLike: {
+            "aws:SourceArn": `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+        },
       }),
     );
 

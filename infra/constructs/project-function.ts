@@ -50,6 +50,9 @@ export class ProjectFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: declaration.entry,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...environment,
+        // The handlers turn event logging off themselves; set last, so the
+        // function's configuration says the same to anyone reading it.
+        POWERTOOLS_LOGGER_LOG_EVENT: "false",
       },
       bundling: {
         format: OutputFormat.ESM,

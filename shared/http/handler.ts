@@ -109,7 +109,9 @@ export const httpHandler = (
       logger.removeKeys(["requestId", "userId", "role"]);
     }
   })
-    .use(injectLambdaContext(logger))
+    // Explicitly off, whatever POWERTOOLS_LOGGER_LOG_EVENT says: an event
+    // carries bodies and headers, and no setting may put those in a log.
+    .use(injectLambdaContext(logger, { logEvent: false }))
     .use(logMetrics(metrics));
 
 /** API Gateway lower-cases header names in payload v2; the local gateway does the same. */

@@ -60,6 +60,8 @@ export const queueConsumer = <Schema extends z.ZodType>(
     }
     return response;
   })
-    .use(injectLambdaContext(logger))
+    // Explicitly off, whatever POWERTOOLS_LOGGER_LOG_EVENT says: an event
+    // carries bodies and headers, and no setting may put those in a log.
+    .use(injectLambdaContext(logger, { logEvent: false }))
     .use(logMetrics(metrics));
 };

@@ -251,13 +251,73 @@ describe("pipeline stack", () => {
     }
   });
 
-  it("encrypts the queues with a key only intake, store and redact may use", () => {
+  /** `Properties` of the pipeline's resources of a type whose logical ids start with `prefix`. */
+  const propertiesOf = (type: string, prefix: string) =>
+    Object.entries(pipeline.findResources(type))
+      .filter(([logicalId]) => logicalId.startsWith(prefix))
+      .map(([, resource]) => (resource as Resource).Properties);
+
+  it("encrypts the intake queue and its DLQ with the restricted key, the redaction queue with its own", () => {
+    const intake = propertiesOf("AWS::SQS::Queue", QUEUES.intake.id);
+    const redaction = propertiesOf("AWS::SQS::Queue", QUEUES.redaction.id);
+    expect(intake).toHaveLength(2);
+    expect(redaction).toHaveLength(2);
+    for (const queue of intake) {
+      expect(JSON.stringify(queue.KmsMasterKeyId)).toContain("RestrictedDataKey");
+    }
+    for (const queue of redaction) {
+      expect(JSON.stringify(queue.KmsMasterKeyId)).toContain("QueueKey");
+    }
     const holders = FUNCTION_NAMES.filter((name) =>
       JSON.stringify(policyStatements(pipeline, `${name}Function`)).includes("QueueKey"),
     );
-    expect(holders.sort()).toEqual(["Intake", "Redact", "Store"]);
-    for (const queue of resources(pipeline, "AWS::SQS::Queue")) {
-      expect(JSON.stringify(queue.Properties.KmsMasterKeyId)).toContain("QueueKey");
+    expect(holders.sort()).toEqual(["Redact", "Store"]);
+  });
+
+  it("keeps each DLQ, and the queue before it, for its declared retention, and lets no function read a DLQ", () => {
+    for (const declaration of Object.values(QUEUES)) {
+      const queues = propertiesOf("AWS::SQS::Queue", declaration.id);
+      for (const queue of queues) {
+        expect(queue.MessageRetentionPeriod).toBe(declaration.dlqRetentionDays * 86_400);
+      }
+    }
+    expect(QUEUES.intake.dlqRetentionDays).toBe(14);
+    const dlqIds = Object.keys(pipeline.findResources("AWS::SQS::Queue")).filter((id) =>
+      /Dlq[A-F0-9]{8}$/.test(id),
+    );
+    expect(dlqIds).toHaveLength(Object.keys(QUEUES).length);
+    const policies = JSON.stringify(policyStatements(pipeline, ""));
+    for (const id of dlqIds) expect(policies).not.toContain(id);
+  });
+
+  it("lets CloudWatch use the pipeline key for this account's alarms only", () => {
+    const [pipelineKey] = Object.entries(stateful.findResources("AWS::KMS::Key")).filter(([id]) =>
+      id.startsWith("PipelineKey"),
+    );
+    const statements = (
+      (pipelineKey![1] as Resource).Properties.KeyPolicy as {
+        Statement: Array<Statement & { Principal: unknown; Condition?: Record<string, unknown> }>;
+      }
+    ).Statement;
+    const cloudwatch = statements.filter((statement) =>
+      JSON.stringify(statement.Principal).includes("cloudwatch.amazonaws.com"),
+    );
+    expect(cloudwatch).toHaveLength(1);
+    expect(cloudwatch[0]!.Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+      ArnLike: { "aws:SourceArn": expect.anything() },
+    });
+    expect(JSON.stringify(cloudwatch[0]!.Condition!.ArnLike)).toContain(":alarm:*");
+    const [topic] = resources(pipeline, "AWS::SNS::Topic");
+    expect(JSON.stringify(topic!.Properties.KmsMasterKeyId)).toContain("PipelineKey");
+  });
+
+  it("configures every function with Powertools event logging off", () => {
+    for (const fn of resources(pipeline, "AWS::Lambda::Function")) {
+      expect(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables
+          .POWERTOOLS_LOGGER_LOG_EVENT,
+      ).toBe("false");
     }
   });
 
@@ -292,14 +352,15 @@ describe("pipeline stack", () => {
     for (const value of days) expect(value).toBeGreaterThanOrEqual(365);
   });
 
-  it("lets only the store and the author/custodian read function near the restricted table and key", () => {
+  it("lets only the store and the author/custodian read function near the restricted table", () => {
     const incidentsTable = tableLogicalId(stateful, TABLES.incidents.id);
     const near = (text: string) =>
       FUNCTION_NAMES.filter((name) =>
         JSON.stringify(policyStatements(pipeline, `${name}Function`)).includes(text),
       ).sort();
     expect(near(incidentsTable)).toEqual(["ReadRestrictedIncident", "Store"]);
-    expect(near("RestrictedDataKey")).toEqual(["ReadRestrictedIncident", "Store"]);
+    // The intake holds the key only to send to its queue (next test).
+    expect(near("RestrictedDataKey")).toEqual(["Intake", "ReadRestrictedIncident", "Store"]);
   });
 
   it("gives the function that serves admins and analysts no way to identities", () => {
@@ -395,11 +456,27 @@ describe("pipeline stack", () => {
     expect(client.Properties.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
   });
 
-  it("keeps the intake function away from the restricted table", () => {
-    const intake = JSON.stringify(policyStatements(pipeline, "IntakeFunction"));
+  it("keeps the intake function away from the restricted table, with the key only through SQS", () => {
+    const statements = policyStatements(pipeline, "IntakeFunction");
     const incidentsTable = tableLogicalId(stateful, TABLES.incidents.id);
-    expect(intake).not.toContain(incidentsTable);
-    expect(intake).not.toContain("RestrictedDataKey");
+    expect(JSON.stringify(statements)).not.toContain(incidentsTable);
+    const keyUse = statements.filter((statement) =>
+      JSON.stringify(statement.Resource).includes("RestrictedDataKey"),
+    );
+    expect(keyUse).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: expect.anything(),
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": {
+              "Fn::Join": ["", ["sqs.", { Ref: "AWS::Region" }, ".amazonaws.com"]],
+            },
+          },
+        },
+      },
+    ]);
     // The same check finds the grant where there is one.
     expect(JSON.stringify(policyStatements(pipeline, "StoreFunction"))).toContain(incidentsTable);
   });
