@@ -44,6 +44,8 @@ export const queueConsumer = <Schema extends z.ZodType>(
       throw thrown;
     }
   };
+  // Event logging is off whatever POWERTOOLS_LOGGER_LOG_EVENT says: a
+  // message body is a whole submitted event, and no setting may log one.
   return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const response = await processPartialResponse(event, recordHandler, processor, {
       context,
@@ -60,8 +62,6 @@ export const queueConsumer = <Schema extends z.ZodType>(
     }
     return response;
   })
-    // Explicitly off, whatever POWERTOOLS_LOGGER_LOG_EVENT says: an event
-    // carries bodies and headers, and no setting may put those in a log.
     .use(injectLambdaContext(logger, { logEvent: false }))
     .use(logMetrics(metrics));
 };
