@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_TIME_ZONE, isCalendarDate, nextDate, startOfDay } from "../time/zoned.ts";
 import { ApiError } from "./errors.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { contractObject, IncidentEventV1Schema } from "./schema.ts";
 
 /** The intake queue's message: the validated event and who submitted it when. */

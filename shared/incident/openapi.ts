@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RedactedIncidentSchema } from "../privacy/redact.ts";
 import { IncidentEventV1Schema } from "./schema.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Principal } from "../auth/claims.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isCalendarDate } from "../time/zoned.ts";
 
 /** Contracts section 1: the incident event, version 1. Every object is strict. */

@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from "aws-lambd
 import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { SETTINGS, TABLES } from "../../infra/resources.ts";
 import type { Principal, Role } from "../../shared/auth/claims.ts";
 import { type CursorBinding, cursorsFor } from "../../shared/http/cursor.ts";
