@@ -151,7 +151,11 @@ describe("narrative redaction on hostile names", () => {
             findForbiddenTerms(narrative);
           }, CASE_BUDGET_MS);
           expect(elapsed).toBeLessThan(CASE_BUDGET_MS);
-          if (/[\p{L}\p{N}]/u.test(first)) expect(scrubbed).toMatch(/\[STUDENT \d+\]/);
+          // A name of separators alone (U+02BC is a letter to Unicode, an
+          // apostrophe to the matcher) names no one and matches nothing.
+          if (/[\p{L}\p{N}]/u.test(first.replace(/[ʼ`]/gu, ""))) {
+            expect(scrubbed).toMatch(/\[STUDENT \d+\]/);
+          }
         },
       ),
       { numRuns: 60 },
