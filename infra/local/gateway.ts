@@ -26,6 +26,11 @@ export interface GatewayRoute {
 /** API Gateway HTTP APIs refuse larger payloads before any function runs. */
 export const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_INTEGRATION_TIMEOUT_SECONDS = 30;
+
+class IntegrationTimeout extends Error {
+  override name = "IntegrationTimeout";
+}
 
 const compile = (path: string) => {
   const names: string[] = [];
@@ -114,8 +119,12 @@ export const startGateway = async (options: {
   routes: GatewayRoute[];
   issuer: DevIssuer;
   health: () => Promise<{ healthy: boolean; body: unknown }>;
+  /** How long the API waits for a function; HTTP APIs allow at most 30 seconds. */
+  integrationTimeoutSeconds?: number;
   onError?: (error: unknown) => void;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> => {
+  const integrationTimeoutMs =
+    (options.integrationTimeoutSeconds ?? MAX_INTEGRATION_TIMEOUT_SECONDS) * 1000;
   const compiled = options.routes.map((entry) => ({ ...entry, ...compile(entry.route.path) }));
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -230,23 +239,38 @@ export const startGateway = async (options: {
       (event.requestContext as { authorizer?: unknown }).authorizer = undefined;
     }
     const { timeoutSeconds, memoryMb } = entry.declaration;
+    const context = lambdaContext(entry.functionName, timeoutSeconds, memoryMb);
+    let integrationTimer: NodeJS.Timeout | undefined;
     try {
-      const result = await invokeWithTimeout(
-        () => entry.handler(event, lambdaContext(entry.functionName, timeoutSeconds, memoryMb)),
-        timeoutSeconds,
-      );
+      const result = await Promise.race([
+        invokeWithTimeout(() => entry.handler(event, context), context, timeoutSeconds),
+        new Promise<never>((_, reject) => {
+          integrationTimer = setTimeout(
+            () => reject(new IntegrationTimeout()),
+            integrationTimeoutMs,
+          );
+        }),
+      ]);
       send(response, result, requestId);
     } catch (error) {
       options.onError?.(error);
+      // As an HTTP API answers: a function that fails or times out is a 500;
+      // a function still running when the integration gives up is a 503 (it
+      // goes on until its own timeout).
+      const unavailable = error instanceof IntegrationTimeout;
       send(
         response,
         {
-          statusCode: 500,
+          statusCode: unavailable ? 503 : 500,
           headers: { "content-type": "application/json" },
-          body: '{"message":"Internal Server Error"}',
+          body: unavailable
+            ? '{"message":"Service Unavailable"}'
+            : '{"message":"Internal Server Error"}',
         },
         requestId,
       );
+    } finally {
+      clearTimeout(integrationTimer);
     }
   };
 

@@ -79,10 +79,12 @@ export const startPoller = (options: PollerOptions) => {
       Records: Messages.map((message) => toRecord(message, options.queueArn)),
     };
     const { timeoutSeconds, memoryMb } = options.declaration;
+    const context = lambdaContext(options.functionName, timeoutSeconds, memoryMb);
     let failed: Set<string>;
     try {
       const response = await invokeWithTimeout(
-        () => options.handler(event, lambdaContext(options.functionName, timeoutSeconds, memoryMb)),
+        () => options.handler(event, context),
+        context,
         timeoutSeconds,
       );
       failed = new Set(
@@ -123,9 +125,9 @@ export const startPoller = (options: PollerOptions) => {
     }
   };
 
-  // One batch at a time: a handler module is one Lambda container, and
-  // containers never run two invocations at once. Powertools' batch
-  // processor keeps per-invocation state on its instance and relies on it.
+  // One batch at a time, as a mapping with a maximum concurrency of one.
+  // The function's containers run one invocation each, and a stuck one is
+  // ended at the function's timeout; the batch is then left to the queue.
   loops.push(loop());
 
   return {

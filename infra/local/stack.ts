@@ -28,7 +28,8 @@ import {
 import { applyLocalAwsEnv } from "./env.ts";
 import { type GatewayRoute, type HttpHandler, startGateway } from "./gateway.ts";
 import { startInternalEndpoints } from "./internal-endpoints.ts";
-import { invokeWithTimeout, lambdaContext } from "./lambda-context.ts";
+import { lambdaContext } from "./lambda-context.ts";
+import { type LocalFunction, localFunction } from "./lambda-runtime.ts";
 import { type SqsHandler, startPoller } from "./poller.ts";
 import { type LocalQueues, localSqsClient, startLocalQueues } from "./queues.ts";
 import { localS3Client, mirrorReportFiles, restoreReportFiles } from "./report-files.ts";
@@ -45,8 +46,15 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** Report schedule (EventBridge cron); defaults to the deployed default. */
   reportSchedule?: string;
-  /** Replace a function's handler (tests inject faults this way). */
+  /**
+   * Replace a function's handler (tests inject faults this way). The handler
+   * given runs in the function's containers; the wrapper runs in this thread.
+   */
   wrapHandler?: (key: FunctionKey, handler: unknown) => unknown;
+  /** file: URLs of modules to load in a function's containers instead of its handler. */
+  handlerModules?: Partial<Record<FunctionKey, string>>;
+  /** Shorter function timeouts, in seconds, for tests that watch them pass. */
+  functionTimeouts?: Partial<Record<FunctionKey, number>>;
   log?: (line: string) => void;
 }
 
@@ -103,11 +111,8 @@ const ensureLocalSecret = (file: string) => {
   return file;
 };
 
-const loadHandler = async (key: FunctionKey) => {
-  const file = resolve(import.meta.dirname, "../../functions", `${FUNCTIONS[key].entry}.ts`);
-  const module = (await import(pathToFileURL(file).href)) as { handler: unknown };
-  return module.handler;
-};
+const handlerModule = (key: FunctionKey) =>
+  pathToFileURL(resolve(import.meta.dirname, "../../functions", `${FUNCTIONS[key].entry}.ts`)).href;
 
 /**
  * The whole pipeline on this machine: DynamoDB Local and the SQS emulator,
@@ -224,8 +229,42 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     process.env[SETTINGS.auditRetentionDays] ??= String(DEFAULT_AUDIT_RETENTION_DAYS);
 
     const issuer = await loadDevIssuer(join(dataDir, "dev-issuer-key.json"));
+    // Each function runs in containers (worker threads) that are ended when
+    // an invocation outlives the function's timeout, so a stuck handler
+    // never stops this thread: the API, the pollers, the other functions.
+    const timeoutFor = (key: FunctionKey) =>
+      options.functionTimeouts?.[key] ?? FUNCTIONS[key].timeoutSeconds;
+    /**
+     * Lambda requires a visibility timeout of at least the function's
+     * timeout. Tests that shorten the first make the poller give a batch up
+     * that soon, as before, but its container keeps the function's own
+     * timeout: a first invocation on a busy machine may be slow, and ending
+     * it at a test's few seconds would only start another slow one.
+     */
+    const pollerTimeoutFor = (key: FunctionKey) =>
+      Math.min(timeoutFor(key), options.visibilityTimeoutSeconds ?? Number.POSITIVE_INFINITY);
+    const functions = new Map<FunctionKey, LocalFunction>();
+    const functionFor = (key: FunctionKey) => {
+      let found = functions.get(key);
+      if (!found) {
+        found = localFunction({
+          functionName: `${prefix}-${key}`,
+          moduleUrl: options.handlerModules?.[key] ?? handlerModule(key),
+          timeoutSeconds: timeoutFor(key),
+          memoryMb: FUNCTIONS[key].memoryMb,
+        });
+        functions.set(key, found);
+      }
+      return found;
+    };
+    const stopFunctions = async (graceMs = 0) => {
+      await Promise.all([...functions.values()].map((fn) => fn.stop(graceMs)));
+    };
+    // Also on a failed start; on stop it runs again, before the pollers wait.
+    stops.push(stopFunctions);
     const handlerFor = async (key: FunctionKey) => {
-      const handler = await loadHandler(key);
+      const { invoke } = functionFor(key);
+      const handler = (event: unknown, context: unknown) => invoke(event, context);
       return options.wrapHandler ? options.wrapHandler(key, handler) : handler;
     };
     // A function that invokes another reaches it through a local Lambda
@@ -271,15 +310,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           queueUrl: queue.url,
           queueArn,
           functionName: `${prefix}-${key}`,
-          // Lambda requires a visibility timeout of at least the function's
-          // timeout; tests that shorten the first shorten the second with it.
-          declaration: {
-            ...declaration,
-            timeoutSeconds: Math.min(
-              declaration.timeoutSeconds,
-              options.visibilityTimeoutSeconds ?? declaration.timeoutSeconds,
-            ),
-          },
+          declaration: { ...declaration, timeoutSeconds: pollerTimeoutFor(key as FunctionKey) },
           batchSize: queue.declaration.batchSize,
           handler: (await handlerFor(key as FunctionKey)) as SqsHandler,
           onError: (error) =>
@@ -299,14 +330,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           event: unknown,
           context: unknown,
         ) => Promise<unknown>;
-        const { timeoutSeconds, memoryMb } = FUNCTIONS.scheduledReports;
-        await invokeWithTimeout(
-          () =>
-            handler(
-              { source: "local-scheduler" },
-              lambdaContext(`${prefix}-scheduledReports`, timeoutSeconds, memoryMb),
-            ),
-          timeoutSeconds,
+        // Its container ends the invocation at the function's timeout.
+        await handler(
+          { source: "local-scheduler" },
+          lambdaContext(
+            `${prefix}-scheduledReports`,
+            timeoutFor("scheduledReports"),
+            FUNCTIONS.scheduledReports.memoryMb,
+          ),
         );
       },
       onError: (error) => log(`report schedule: ${error instanceof Error ? error.name : "error"}`),
@@ -318,7 +349,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       routes.push({
         route,
         functionName: `${prefix}-${route.function}`,
-        declaration: FUNCTIONS[route.function],
+        declaration: {
+          ...FUNCTIONS[route.function],
+          timeoutSeconds: timeoutFor(route.function),
+        },
         handler: (await handlerFor(route.function)) as HttpHandler,
       });
     }
@@ -344,6 +378,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         };
       },
       onError: (error) => log(`gateway: ${error instanceof Error ? error.name : "error"}`),
+    });
+    // Reversed at stop, right after the API closes: the pollers stop
+    // receiving, batches in flight get a moment to finish, and then the
+    // containers end, so a stuck invocation never holds up the stop.
+    stops.push(async () => {
+      await Promise.all([...pollers.map((poller) => poller.stop()), stopFunctions(2000)]);
     });
     stops.push(() => gateway.stop());
 
