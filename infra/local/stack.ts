@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { resetClients } from "../../shared/adapters/clients.ts";
+import { resetClients } from "../../shared/adapters/clients/container.ts";
 import { DEFAULT_TIME_ZONE } from "../../shared/time/zoned.ts";
 import {
   DEFAULT_AUDIT_RETENTION_DAYS,

@@ -2,7 +2,7 @@ import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../infra/resources.ts";
 import { type AuditEntry, type AuditItem, toAuditItem } from "../audit/entry.ts";
 import { requireEnv } from "../config.ts";
-import { dynamo } from "./clients.ts";
+import { dynamo } from "./clients/dynamo.ts";
 
 const tableName = () => requireEnv(TABLES.audit.envVar);
 const [byUser] = TABLES.audit.indexes;

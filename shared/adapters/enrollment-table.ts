@@ -3,7 +3,7 @@ import { TABLES } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { DimensionName } from "../report/definitions.ts";
 import type { Enrollment } from "../report/enrollment.ts";
-import { dynamo } from "./clients.ts";
+import { dynamo } from "./clients/dynamo.ts";
 
 const tableName = () => requireEnv(TABLES.enrollment.envVar);
 const CONCURRENT_PUTS = 16;

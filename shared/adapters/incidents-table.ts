@@ -2,7 +2,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { StoredIncident } from "../incident/store.ts";
-import { dynamo } from "./clients.ts";
+import { dynamo } from "./clients/dynamo.ts";
 import { putOnce } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.incidents.envVar);

@@ -3,7 +3,7 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { IntakeReceipt } from "../incident/intake.ts";
-import { dynamo } from "./clients.ts";
+import { dynamo } from "./clients/dynamo.ts";
 
 /**
  * Receipts have no expiry: a repeat with other content a year later is still

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamo } from "./clients.ts";
+import { dynamo } from "./clients/dynamo.ts";
 
 /**
  * Writes an item unless one with its key exists: the exactly-once effect of

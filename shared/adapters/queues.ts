@@ -1,7 +1,7 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { QUEUES, type QueueKey } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
-import { sqs } from "./clients.ts";
+import { sqs } from "./clients/sqs.ts";
 
 /**
  * JSON with every character outside printable ASCII escaped. SQS refuses

@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
-import { dynamo } from "./clients.ts";
+import { dynamo } from "./clients/dynamo.ts";
 import { putOnce } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.redactedIncidents.envVar);

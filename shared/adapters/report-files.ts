@@ -1,7 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
 import { REPORTS_BUCKET } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
-import { s3 } from "./clients.ts";
+import { s3 } from "./clients/s3.ts";
 
 const bucket = () => requireEnv(REPORTS_BUCKET.envVar);
 

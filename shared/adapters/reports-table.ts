@@ -3,7 +3,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dyn
 import { TABLES } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { EntryOutcome, ReportEntry } from "../report/run.ts";
-import { dynamo } from "./clients.ts";
+import { dynamo } from "./clients/dynamo.ts";
 import { putOnce } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.reports.envVar);

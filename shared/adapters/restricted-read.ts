@@ -2,7 +2,7 @@ import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { SETTINGS } from "../../infra/resources.ts";
 import { requireEnv } from "../config.ts";
 import type { HttpEvent, HttpResult } from "../http/handler.ts";
-import { lambda } from "./clients.ts";
+import { lambda } from "./clients/lambda.ts";
 
 class RestrictedReadFailed extends Error {
   override name = "RestrictedReadFailed";
