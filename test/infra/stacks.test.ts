@@ -156,6 +156,10 @@ describe("pipeline stack", () => {
       ).toBeGreaterThanOrEqual(22);
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
       expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: "JSON" });
+      // Source maps cost init time on every cold start and decode nothing we log.
+      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS ?? "").not.toContain(
+        "enable-source-maps",
+      );
     }
     for (const group of resources(pipeline, "AWS::Logs::LogGroup")) {
       expect(group.Properties.RetentionInDays).toBe(365);
