@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BuildOptions, build, type Metafile } from "esbuild";
 import { ESBUILD_OPTIONS } from "../infra/constructs/bundling.ts";
-import { FUNCTIONS } from "../infra/resources.ts";
+import { FUNCTIONS } from "../resources/declarations.ts";
 
 /**
  * Each function bundled as the CDK bundles it, beside a bundle of only the

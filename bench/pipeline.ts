@@ -16,7 +16,7 @@ import {
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { localDynamoClient } from "../infra/local/dynamodb.ts";
 import { startLocalStack } from "../infra/local/stack.ts";
-import { TABLES } from "../infra/resources.ts";
+import { TABLES } from "../resources/declarations.ts";
 import { asciiJson } from "../shared/adapters/queues.ts";
 
 /**

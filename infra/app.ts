@@ -1,15 +1,15 @@
 import { App, Aspects } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { checkDistrictReportSettings, type DistrictReportSettings } from "../shared/report/api.ts";
-import { ReportInputError } from "../shared/report/request.ts";
-import { DEFAULT_TIME_ZONE, isKnownTimeZone } from "../shared/time/zoned.ts";
-import { PipelineStack } from "./pipeline-stack.ts";
 import {
   DEFAULT_AUDIT_RETENTION_DAYS,
   DEFAULT_REPORT_SCHEDULE,
   MIN_AUDIT_RETENTION_DAYS,
-} from "./resources.ts";
+} from "../resources/declarations.ts";
+import { checkDistrictReportSettings, type DistrictReportSettings } from "../shared/report/api.ts";
+import { ReportInputError } from "../shared/report/request.ts";
+import { DEFAULT_TIME_ZONE, isKnownTimeZone } from "../shared/time/zoned.ts";
+import { PipelineStack } from "./pipeline-stack.ts";
 
 /**
  * The district's report parameters (context `report`: minCell, minN,

@@ -25,9 +25,6 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
-import type { DistrictReportSettings } from "../shared/report/api.ts";
-import { ProjectFunction } from "./constructs/project-function.ts";
-import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
 import {
   FUNCTIONS,
   type FunctionKey,
@@ -38,7 +35,10 @@ import {
   SETTINGS,
   TABLES,
   type TableKey,
-} from "./resources.ts";
+} from "../resources/declarations.ts";
+import type { DistrictReportSettings } from "../shared/report/api.ts";
+import { ProjectFunction } from "./constructs/project-function.ts";
+import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
 
 export interface PipelineStackProps extends StackProps {
   tables: Record<TableKey, Table>;

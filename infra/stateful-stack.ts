@@ -15,8 +15,14 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aw
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
+import {
+  AUTH,
+  REPORTS_BUCKET,
+  TABLES,
+  type TableDeclaration,
+  type TableKey,
+} from "../resources/declarations.ts";
 import { ROLES } from "../shared/auth/claims.ts";
-import { AUTH, REPORTS_BUCKET, TABLES, type TableDeclaration, type TableKey } from "./resources.ts";
 
 /**
  * Everything that holds data and must outlive any redeploy: keys, tables and

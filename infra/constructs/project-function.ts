@@ -6,8 +6,8 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from "aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, type RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import type { FunctionDeclaration, TableDeclaration } from "../../resources/declarations.ts";
 import { METRICS_NAMESPACE } from "../../shared/observability.ts";
-import type { FunctionDeclaration, TableDeclaration } from "../resources.ts";
 import { BUNDLE_TARGET, MAIN_FIELDS, REQUIRE_BANNER } from "./bundling.ts";
 
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));

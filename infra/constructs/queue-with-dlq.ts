@@ -3,7 +3,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-clo
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { type QueueDeclaration, visibilityTimeoutSeconds } from "../resources.ts";
+import { type QueueDeclaration, visibilityTimeoutSeconds } from "../../resources/declarations.ts";
 
 /**
  * A KMS-encrypted, TLS-only queue with its dead-letter queue and an alarm

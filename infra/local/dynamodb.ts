@@ -8,7 +8,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import type { TableDeclaration } from "../resources.ts";
+import type { TableDeclaration } from "../../resources/declarations.ts";
 import { LOCAL_AWS_ENV } from "./env.ts";
 import { waitFor } from "./wait.ts";
 

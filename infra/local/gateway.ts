@@ -6,8 +6,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
+import type { FunctionDeclaration, RouteDeclaration } from "../../resources/declarations.ts";
 import { ApiError } from "../../shared/http/errors.ts";
-import type { FunctionDeclaration, RouteDeclaration } from "../resources.ts";
 import type { DevIssuer } from "./dev-issuer.ts";
 import { invokeWithTimeout, lambdaContext } from "./lambda-context.ts";
 

@@ -5,7 +5,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type { FunctionDeclaration } from "../resources.ts";
+import type { FunctionDeclaration } from "../../resources/declarations.ts";
 import { LOCAL_AWS_ENV } from "./env.ts";
 import { invokeWithTimeout, lambdaContext } from "./lambda-context.ts";
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { type MessageAttributeValue, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { type FauxqsServer, startFauxqs } from "fauxqs";
-import { type QueueDeclaration, visibilityTimeoutSeconds } from "../resources.ts";
+import { type QueueDeclaration, visibilityTimeoutSeconds } from "../../resources/declarations.ts";
 import { LOCAL_AWS_ENV } from "./env.ts";
 
 export interface LocalQueue {

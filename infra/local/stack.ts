@@ -4,8 +4,6 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { resetClients } from "../../shared/adapters/clients/container.ts";
-import { DEFAULT_TIME_ZONE } from "../../shared/time/zoned.ts";
 import {
   DEFAULT_AUDIT_RETENTION_DAYS,
   DEFAULT_REPORT_SCHEDULE,
@@ -16,7 +14,9 @@ import {
   ROUTES,
   SETTINGS,
   TABLES,
-} from "../resources.ts";
+} from "../../resources/declarations.ts";
+import { resetClients } from "../../shared/adapters/clients/container.ts";
+import { DEFAULT_TIME_ZONE } from "../../shared/time/zoned.ts";
 import { type DevIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, loadDevIssuer } from "./dev-issuer.ts";
 import {
   type DynamoDbLocal,

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { TABLES } from "../../infra/resources.ts";
+import { TABLES } from "../../resources/declarations.ts";
 import { type AuditEntry, type AuditItem, toAuditItem } from "../audit/entry.ts";
 import { requireEnv } from "../config.ts";
 import { dynamo } from "./clients/dynamo.ts";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { SETTINGS } from "../../infra/resources.ts";
+import { SETTINGS } from "../../resources/declarations.ts";
 import { type Cursors, cursorsFor } from "../http/cursor.ts";
 import { unavailableOnFailure } from "../http/errors.ts";
 import type { HttpRequest } from "../http/handler.ts";

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { TABLES } from "../../infra/resources.ts";
+import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { DimensionName } from "../report/definitions.ts";
 import type { Enrollment } from "../report/enrollment.ts";

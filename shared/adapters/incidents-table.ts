@@ -1,5 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { TABLES } from "../../infra/resources.ts";
+import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { StoredIncident } from "../incident/store.ts";
 import { dynamo } from "./clients/dynamo.ts";

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { TABLES } from "../../infra/resources.ts";
+import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { IntakeReceipt } from "../incident/intake.ts";
 import { dynamo } from "./clients/dynamo.ts";

@@ -1,5 +1,5 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { QUEUES, type QueueKey } from "../../infra/resources.ts";
+import { QUEUES, type QueueKey } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import { sqs } from "./clients/sqs.ts";
 

@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { TABLES } from "../../infra/resources.ts";
+import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
 import { dynamo } from "./clients/dynamo.ts";

@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from "@aws-sdk/client-s3";
-import { REPORTS_BUCKET } from "../../infra/resources.ts";
+import { REPORTS_BUCKET } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import { s3 } from "./clients/s3.ts";
 

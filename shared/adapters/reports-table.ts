@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { TABLES } from "../../infra/resources.ts";
+import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { EntryOutcome, ReportEntry } from "../report/run.ts";
 import { dynamo } from "./clients/dynamo.ts";

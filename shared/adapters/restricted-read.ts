@@ -1,5 +1,5 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
-import { SETTINGS } from "../../infra/resources.ts";
+import { SETTINGS } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { HttpEvent, HttpResult } from "../http/handler.ts";
 import { lambda } from "./clients/lambda.ts";

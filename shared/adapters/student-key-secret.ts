@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
-import { SETTINGS } from "../../infra/resources.ts";
+import { SETTINGS } from "../../resources/declarations.ts";
 
 /**
  * The district secret behind student keys. In AWS it is a Secrets Manager

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { DEFAULT_AUDIT_RETENTION_DAYS, MIN_AUDIT_RETENTION_DAYS } from "../../infra/resources.ts";
+import {
+  DEFAULT_AUDIT_RETENTION_DAYS,
+  MIN_AUDIT_RETENTION_DAYS,
+} from "../../resources/declarations.ts";
 import type { Role } from "../auth/claims.ts";
 
 export type AuditOutcome = "allowed" | "refused" | "not_found" | "failed";

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
-import { SETTINGS } from "../../infra/resources.ts";
+import { SETTINGS } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import { ApiError } from "../http/errors.ts";
 import { type Principal, principalFromClaims } from "./claims.ts";

@@ -7,7 +7,7 @@ import {
   SETTINGS,
   TABLES,
   visibilityTimeoutSeconds,
-} from "../../infra/resources.ts";
+} from "../../resources/declarations.ts";
 
 process.env.SRO_CDK_NO_AUTO_SYNTH = "1";
 const { buildApp, FEATURE_CONTEXT } = await import("../../infra/app.ts");

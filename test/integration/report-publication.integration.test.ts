@@ -5,7 +5,7 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localS3Client } from "../../infra/local/report-files.ts";
 import { waitFor } from "../../infra/local/wait.ts";
-import { REPORTS_BUCKET } from "../../infra/resources.ts";
+import { REPORTS_BUCKET } from "../../resources/declarations.ts";
 import { getReportEntry, putReportEntry } from "../../shared/adapters/reports-table.ts";
 import { ApiError } from "../../shared/http/errors.ts";
 import { createReport, districtReportSettings } from "../../shared/report/api.ts";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../infra/local/wait.ts";
-import { QUEUES } from "../../infra/resources.ts";
+import { QUEUES } from "../../resources/declarations.ts";
 import {
   newIncident,
   postIncident,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
-import { QUEUES, TABLES } from "../../infra/resources.ts";
+import { QUEUES, TABLES } from "../../resources/declarations.ts";
 
 /** Resource variables for handler unit tests; the names are never reached (clients are mocked). */
 export const INTAKE_RECEIPTS_ENV = {

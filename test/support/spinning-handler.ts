@@ -1,4 +1,4 @@
-import { FUNCTIONS, type FunctionKey } from "../../infra/resources.ts";
+import { FUNCTIONS, type FunctionKey } from "../../resources/declarations.ts";
 
 /**
  * Loaded in a local function's containers in place of its handler: the real

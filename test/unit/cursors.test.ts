@@ -7,7 +7,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod";
-import { SETTINGS, TABLES } from "../../infra/resources.ts";
+import { SETTINGS, TABLES } from "../../resources/declarations.ts";
 import type { Principal, Role } from "../../shared/auth/claims.ts";
 import { type CursorBinding, cursorsFor } from "../../shared/http/cursor.ts";
 import { ApiError } from "../../shared/http/errors.ts";

@@ -12,7 +12,7 @@ import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FUNCTIONS, type FunctionKey, SETTINGS, TABLES } from "../../infra/resources.ts";
+import { FUNCTIONS, type FunctionKey, SETTINGS, TABLES } from "../../resources/declarations.ts";
 import { INTAKE_RECEIPTS_ENV, lambdaEvent } from "../support/events.ts";
 
 /**

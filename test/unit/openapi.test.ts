@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROUTES } from "../../infra/resources.ts";
+import { ROUTES } from "../../resources/declarations.ts";
 import { openApiDocument } from "../../shared/incident/openapi.ts";
 
 describe("the OpenAPI document", () => {

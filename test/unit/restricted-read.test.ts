@@ -8,7 +8,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadDevIssuer } from "../../infra/local/dev-issuer.ts";
 import { startInternalEndpoints } from "../../infra/local/internal-endpoints.ts";
-import { SETTINGS, TABLES } from "../../infra/resources.ts";
+import { SETTINGS, TABLES } from "../../resources/declarations.ts";
 import { INTAKE_RECEIPTS_ENV, lambdaEvent } from "../support/events.ts";
 
 Object.assign(process.env, INTAKE_RECEIPTS_ENV, {

@@ -1,6 +1,6 @@
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { FUNCTIONS } from "../../../infra/resources.ts";
+import { FUNCTIONS } from "../../../resources/declarations.ts";
 import { onNewContainer } from "./container.ts";
 
 let client: LambdaClient | undefined;

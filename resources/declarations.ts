@@ -1,6 +1,11 @@
 /**
- * The one declaration of the pipeline's tables and queues. The CDK stacks and
- * the local stack both build their resources from these entries.
+ * The one declaration of the pipeline's tables, queues, bucket, functions,
+ * routes and settings. The CDK stacks and the local stack build their
+ * resources from these entries, and the adapters in shared/ find them at run
+ * time through the environment variable names declared here. It is the
+ * bottom layer: it imports nothing of the project, so both infra/ and
+ * shared/ can depend on it without shared/ depending on the deployment
+ * (docs/layers.md).
  */
 
 export interface TableDeclaration {
