@@ -1,3 +1,5 @@
+import { runPorts } from "#functions/wiring/report-ports.ts";
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
 import { header, httpHandler, rawBody } from "#shared/http/handler.ts";
 import { parseJsonRequestBody } from "#shared/http/json-body.ts";
 import { json } from "#shared/http/responses.ts";
@@ -7,12 +9,12 @@ import {
   districtReportSettings,
   MAX_REPORT_REQUEST_BYTES,
 } from "#shared/report/api.ts";
-import { runPorts } from "#shared/report/ports.ts";
 
 const { logger, metrics } = observability("create-report");
+const frame = { logger, metrics, audit: appendAuditEntry };
 
 /** POST /reports: runs a report now and answers with its index entry. */
-export const handler = httpHandler({ logger, metrics }, "report.run", async (request) => {
+export const handler = httpHandler(frame, "report.run", async (request) => {
   const parsed = parseJsonRequestBody(
     { contentType: header(request.event, "content-type"), body: rawBody(request.event) },
     { maxBytes: MAX_REPORT_REQUEST_BYTES, what: "report request" },

@@ -1,3 +1,4 @@
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
 import { recordReceipt } from "#shared/adapters/intake-receipts.ts";
 import { sendToQueue } from "#shared/adapters/queues.ts";
 import { requireRole } from "#shared/auth/claims.ts";
@@ -8,9 +9,10 @@ import { parseJsonBody, validateIncidentEvent } from "#shared/incident/validate.
 import { observability } from "#shared/observability.ts";
 
 const { logger, metrics } = observability("intake");
+const frame = { logger, metrics, audit: appendAuditEntry };
 
 /** POST /incidents */
-export const handler = httpHandler({ logger, metrics }, "incident.submit", async (request) => {
+export const handler = httpHandler(frame, "incident.submit", async (request) => {
   const { event, principal } = request;
   requireRole(principal, "sro");
   const body = parseJsonBody({ contentType: header(event, "content-type"), body: rawBody(event) });

@@ -1,3 +1,4 @@
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
 import { listCursors } from "#shared/adapters/cursor-key.ts";
 import { queryRedacted } from "#shared/adapters/redacted-incidents-table.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
@@ -7,9 +8,10 @@ import { listIncidents } from "#shared/incident/list.ts";
 import { observability } from "#shared/observability.ts";
 
 const { logger, metrics } = observability("list-incidents");
+const frame = { logger, metrics, audit: appendAuditEntry };
 
 /** GET /incidents?schoolId=&from=&to=&cursor=&limit=: redacted incidents, oldest first. */
-export const handler = httpHandler({ logger, metrics }, "incident.list", async (request) => {
+export const handler = httpHandler(frame, "incident.list", async (request) => {
   const page = await listIncidents(
     request.event.queryStringParameters,
     request.principal,

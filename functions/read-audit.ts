@@ -1,4 +1,4 @@
-import { queryAudit } from "#shared/adapters/audit-log.ts";
+import { appendAuditEntry, queryAudit } from "#shared/adapters/audit-log.ts";
 import { listCursors } from "#shared/adapters/cursor-key.ts";
 import { listAudit } from "#shared/audit/list.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
@@ -7,9 +7,10 @@ import { json } from "#shared/http/responses.ts";
 import { observability } from "#shared/observability.ts";
 
 const { logger, metrics } = observability("read-audit");
+const frame = { logger, metrics, audit: appendAuditEntry };
 
 /** GET /audit?from=&to=&user=&cursor=&limit=: records custodians only, newest first. */
-export const handler = httpHandler({ logger, metrics }, "audit.read", async (request) => {
+export const handler = httpHandler(frame, "audit.read", async (request) => {
   const page = await listAudit(
     request.event.queryStringParameters,
     request.principal,

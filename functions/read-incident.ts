@@ -1,3 +1,4 @@
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
 import { getRedacted } from "#shared/adapters/redacted-incidents-table.ts";
 import { invokeRestrictedRead } from "#shared/adapters/restricted-read.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
@@ -7,6 +8,7 @@ import { readRedactedIncident, readsRestrictedTable } from "#shared/incident/rea
 import { observability } from "#shared/observability.ts";
 
 const { logger, metrics } = observability("read-incident");
+const frame = { logger, metrics, audit: appendAuditEntry };
 
 /**
  * GET /incidents/{incidentId}: the view the caller's role allows. This
@@ -14,7 +16,7 @@ const { logger, metrics } = observability("read-incident");
  * reads go to read-restricted-incident, which checks the token again and
  * writes their audit entries.
  */
-export const handler = httpHandler({ logger, metrics }, "incident.read", async (request) => {
+export const handler = httpHandler(frame, "incident.read", async (request) => {
   if (readsRestrictedTable(request.principal)) {
     const result = await unavailableOnFailure(() => invokeRestrictedRead(request.event));
     request.audit.recordedElsewhere = true;

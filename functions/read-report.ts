@@ -1,12 +1,14 @@
+import { readPorts } from "#functions/wiring/report-ports.ts";
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
 import { httpHandler } from "#shared/http/handler.ts";
 import { observability } from "#shared/observability.ts";
 import { readReport } from "#shared/report/api.ts";
-import { readPorts } from "#shared/report/ports.ts";
 
 const { logger, metrics } = observability("read-report");
+const frame = { logger, metrics, audit: appendAuditEntry };
 
 /** GET /reports/{reportId}?format=json|csv|html */
-export const handler = httpHandler({ logger, metrics }, "report.read", async (request) => {
+export const handler = httpHandler(frame, "report.read", async (request) => {
   const { contentType, body, format } = await readReport(
     request.event.pathParameters?.reportId,
     request.event.queryStringParameters?.format,

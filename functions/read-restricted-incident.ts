@@ -1,3 +1,4 @@
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
 import { getIncident } from "#shared/adapters/incidents-table.ts";
 import { principalFromBearer } from "#shared/auth/bearer.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
@@ -18,6 +19,7 @@ export const handler = httpHandler(
   {
     logger,
     metrics,
+    audit: appendAuditEntry,
     authenticate: (event) => principalFromBearer(header(event, "authorization")),
   },
   "incident.read",

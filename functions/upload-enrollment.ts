@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { appendAuditEntry } from "#shared/adapters/audit-log.ts";
 import { saveEnrollment } from "#shared/adapters/enrollment-table.ts";
 import { uploadEnrollment } from "#shared/enrollment/upload.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
@@ -7,9 +8,10 @@ import { json } from "#shared/http/responses.ts";
 import { observability } from "#shared/observability.ts";
 
 const { logger, metrics } = observability("upload-enrollment");
+const frame = { logger, metrics, audit: appendAuditEntry };
 
 /** PUT /enrollment/{schoolYear} (text/csv): district analysts only. */
-export const handler = httpHandler({ logger, metrics }, "enrollment.upload", async (request) => {
+export const handler = httpHandler(frame, "enrollment.upload", async (request) => {
   const result = await uploadEnrollment(
     request.event.pathParameters?.schoolYear,
     { contentType: header(request.event, "content-type"), body: rawBody(request.event) },

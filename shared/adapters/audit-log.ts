@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../resources/declarations.ts";
 import { type AuditEntry, type AuditItem, toAuditItem } from "../audit/entry.ts";
+import type { AuditQuery } from "../audit/list.ts";
 import { requireEnv } from "../config.ts";
 import { dynamo } from "./clients/dynamo.ts";
 
@@ -20,16 +21,6 @@ export const appendAuditEntry = async (entry: AuditEntry): Promise<void> => {
     }),
   );
 };
-
-export interface AuditQuery {
-  /** A month partition, or a user for the by-user index. */
-  month?: string;
-  userId?: string;
-  fromKey: string;
-  toKey: string;
-  limit: number;
-  startKey?: Record<string, string>;
-}
 
 /** One page, newest first. */
 export const queryAudit = async (query: AuditQuery) => {

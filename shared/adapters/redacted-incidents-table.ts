@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
+import type { RedactedQuery } from "../incident/list.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
 import { dynamo } from "./clients/dynamo.ts";
 import { putOnce } from "./put-once.ts";
@@ -18,15 +19,6 @@ export const getRedacted = async (incidentKey: string): Promise<RedactedRecord |
   );
   return Item as RedactedRecord | undefined;
 };
-
-export interface RedactedQuery {
-  schoolId?: string;
-  /** Inclusive lower and upper bounds on `occurredKey`. */
-  fromKey: string;
-  toKey: string;
-  limit: number;
-  startKey?: Record<string, string>;
-}
 
 /** One page from the school or district index, oldest first. */
 export const queryRedacted = async (query: RedactedQuery) => {

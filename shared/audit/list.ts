@@ -1,11 +1,20 @@
 import * as z from "zod";
-import type { AuditQuery } from "../adapters/audit-log.ts";
 import type { Principal } from "../auth/claims.ts";
 import type { Cursors } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
 import { type AuditEntry, type AuditItem, fromAuditItem, retentionDays } from "./entry.ts";
+
+export interface AuditQuery {
+  /** A month partition, or a user for the by-user index. */
+  month?: string;
+  userId?: string;
+  fromKey: string;
+  toKey: string;
+  limit: number;
+  startKey?: Record<string, string>;
+}
 
 export interface AuditListPorts {
   queryAudit(query: AuditQuery): Promise<{

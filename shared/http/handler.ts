@@ -7,7 +7,6 @@ import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
-import { appendAuditEntry } from "../adapters/audit-log.ts";
 import type { AuditEntry, AuditOutcome } from "../audit/entry.ts";
 import { type Principal, principalFromClaims } from "../auth/claims.ts";
 import { errorKind } from "../observability.ts";
@@ -51,16 +50,18 @@ const authorizerClaims: Authenticate = (event) =>
  * errors, writes the request to the audit log, and logs and counts each
  * outcome by code, without any submitted value. An allowed request whose
  * audit entry cannot be written is answered 503: nothing is served unaudited.
+ * The audit sink is the function's to wire (the audit table in Lambda), so
+ * the frame stays free of adapters.
  */
 export const httpHandler = (
   {
     logger,
     metrics,
+    audit,
     authenticate = authorizerClaims,
-  }: { logger: Logger; metrics: Metrics; authenticate?: Authenticate },
+  }: { logger: Logger; metrics: Metrics; audit: AuditSink; authenticate?: Authenticate },
   action: string,
   route: (request: HttpRequest) => Promise<HttpResult>,
-  audit: AuditSink = appendAuditEntry,
 ) =>
   middy(async (event: HttpEvent): Promise<HttpResult> => {
     const requestId = event.requestContext?.requestId;

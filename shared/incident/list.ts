@@ -1,5 +1,4 @@
 import * as z from "zod";
-import type { RedactedQuery } from "../adapters/redacted-incidents-table.ts";
 import type { Principal } from "../auth/claims.ts";
 import type { Cursors } from "../http/cursor.ts";
 import { ApiError } from "../http/errors.ts";
@@ -7,6 +6,16 @@ import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
 import type { RedactedIncident } from "../privacy/redact.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
+
+/** One page of the school's or the district's index. */
+export interface RedactedQuery {
+  schoolId?: string;
+  /** Inclusive lower and upper bounds on `occurredKey`. */
+  fromKey: string;
+  toKey: string;
+  limit: number;
+  startKey?: Record<string, string>;
+}
 
 export interface ListPorts {
   queryRedacted(query: RedactedQuery): Promise<{

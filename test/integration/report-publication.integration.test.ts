@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runPorts } from "../../functions/wiring/report-ports.ts";
 import { localS3Client } from "../../infra/local/report-files.ts";
 import { waitFor } from "../../infra/local/wait.ts";
 import { REPORTS_BUCKET } from "../../resources/declarations.ts";
 import { getReportEntry, putReportEntry } from "../../shared/adapters/reports-table.ts";
 import { ApiError } from "../../shared/http/errors.ts";
 import { createReport, districtReportSettings } from "../../shared/report/api.ts";
-import { runPorts } from "../../shared/report/ports.ts";
 import { reportRequest } from "../../shared/report/request.ts";
 import { otherPartitionReports } from "../../shared/report/run.ts";
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AuditQuery } from "../../shared/adapters/audit-log.ts";
 import { type AuditItem, toAuditItem } from "../../shared/audit/entry.ts";
+import type { AuditQuery } from "../../shared/audit/list.ts";
 import { listAudit, MAX_MONTHS_PER_PAGE } from "../../shared/audit/list.ts";
 import type { Principal } from "../../shared/auth/claims.ts";
 import { cursorsFor } from "../../shared/http/cursor.ts";

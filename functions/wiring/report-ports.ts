@@ -1,12 +1,20 @@
-import { loadEnrollment } from "../adapters/enrollment-table.ts";
-import { redactedIncidentsBetween } from "../adapters/redacted-incidents-table.ts";
-import { getReportFile, putReportFile } from "../adapters/report-files.ts";
-import { getReportEntry, putReportEntry, queryReportEntries } from "../adapters/reports-table.ts";
-import { unavailableOnFailure } from "../http/errors.ts";
-import type { ReportReadPorts } from "./api.ts";
-import type { RunPorts } from "./run.ts";
+import { loadEnrollment } from "#shared/adapters/enrollment-table.ts";
+import { redactedIncidentsBetween } from "#shared/adapters/redacted-incidents-table.ts";
+import { getReportFile, putReportFile } from "#shared/adapters/report-files.ts";
+import {
+  getReportEntry,
+  putReportEntry,
+  queryReportEntries,
+} from "#shared/adapters/reports-table.ts";
+import { unavailableOnFailure } from "#shared/http/errors.ts";
+import type { ReportReadPorts } from "#shared/report/api.ts";
+import type { RunPorts } from "#shared/report/run.ts";
 
-/** The report use cases wired to DynamoDB and S3, shared by the report functions. */
+/**
+ * The report use cases wired to DynamoDB and S3. Four functions run reports
+ * or read them, so their wiring lives here once rather than in each handler;
+ * shared/report/ itself only declares the ports.
+ */
 export const runPorts = (): RunPorts => ({
   loadEnrollment: (schoolYear) => unavailableOnFailure(() => loadEnrollment(schoolYear)),
   incidentsBetween: redactedIncidentsBetween,
