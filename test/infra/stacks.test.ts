@@ -157,9 +157,9 @@ describe("pipeline stack", () => {
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
       expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: "JSON" });
       // Source maps cost init time on every cold start and decode nothing we log.
-      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS ?? "").not.toContain(
-        "enable-source-maps",
-      );
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, string> })
+        ?.Variables;
+      expect(variables?.NODE_OPTIONS ?? "").not.toContain("enable-source-maps");
     }
     for (const group of resources(pipeline, "AWS::Logs::LogGroup")) {
       expect(group.Properties.RetentionInDays).toBe(365);
@@ -278,7 +278,7 @@ describe("pipeline stack", () => {
     expect(holders.sort()).toEqual(["Redact", "Store"]);
   });
 
-  it("keeps each DLQ, and the queue before it, for its declared retention, and lets no function read a DLQ", () => {
+  it("keeps each DLQ, and the queue before it, for its declared retention", () => {
     for (const declaration of Object.values(QUEUES)) {
       const queues = propertiesOf("AWS::SQS::Queue", declaration.id);
       for (const queue of queues) {
@@ -290,8 +290,54 @@ describe("pipeline stack", () => {
       /Dlq[A-F0-9]{8}$/.test(id),
     );
     expect(dlqIds).toHaveLength(Object.keys(QUEUES).length);
-    const policies = JSON.stringify(policyStatements(pipeline, ""));
-    for (const id of dlqIds) expect(policies).not.toContain(id);
+  });
+
+  it("lets only a queue's consumer send to that queue's DLQ, and nothing read from any DLQ", () => {
+    const dlqId = (queue: { id: string }) =>
+      Object.keys(pipeline.findResources("AWS::SQS::Queue")).find((id) =>
+        new RegExp(`^${queue.id}Dlq[A-F0-9]{8}$`).test(id),
+      )!;
+    const consumers = Object.entries(FUNCTIONS).filter(
+      ([, declaration]) => "consumes" in declaration,
+    );
+    expect(consumers.map(([key]) => key).sort()).toEqual(["redact", "store"]);
+    for (const [key, declaration] of consumers) {
+      const queue = QUEUES[(declaration as { consumes: keyof typeof QUEUES }).consumes];
+      const id = dlqId(queue);
+      const naming = (prefix: string) =>
+        policyStatements(pipeline, prefix).filter((statement) =>
+          JSON.stringify(statement.Resource).includes(id),
+        );
+      // Named by its consumer's policy only, for sending only.
+      const holders = FUNCTION_NAMES.filter((name) => naming(`${name}Function`).length > 0);
+      expect(holders).toEqual([`${key[0]!.toUpperCase()}${key.slice(1)}`]);
+      expect(actionsOf(naming(""))).toEqual(["sqs:SendMessage"]);
+      // Told where it is through its own variable, and the other consumers are not.
+      const withUrl = resources(pipeline, "AWS::Lambda::Function").filter((fn) =>
+        JSON.stringify(
+          (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables[
+            queue.dlqEnvVar
+          ] ?? "",
+        ).includes(id),
+      );
+      expect(withUrl).toHaveLength(1);
+    }
+    // No queue policy opens a DLQ to anyone: they only refuse requests without TLS.
+    for (const policy of resources(pipeline, "AWS::SQS::QueuePolicy")) {
+      for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] })
+        .Statement) {
+        expect(statement.Effect).toBe("Deny");
+      }
+    }
+    const everyAction = actionsOf(policyStatements(pipeline, ""));
+    const reads = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"];
+    const dlqStatements = policyStatements(pipeline, "").filter((statement) =>
+      Object.values(QUEUES).some((queue) =>
+        JSON.stringify(statement.Resource).includes(dlqId(queue)),
+      ),
+    );
+    for (const action of actionsOf(dlqStatements)) expect(reads).not.toContain(action);
+    expect(everyAction.filter((action) => action === "sqs:*")).toEqual([]);
   });
 
   it("lets CloudWatch use the pipeline key for this account's alarms only", () => {
