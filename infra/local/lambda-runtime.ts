@@ -14,6 +14,17 @@ export interface LocalFunctionOptions {
   maxContainers?: number;
 }
 
+/** What a function's containers loaded and how its invocations ended. */
+export interface LocalFunctionStats {
+  moduleUrl: string;
+  /** Containers that loaded the module and reported ready. */
+  coldStarts: number;
+  /** Invocations that returned, an HTTP error answer or a batch's failures included. */
+  results: number;
+  /** Invocations that threw or timed out, or whose container failed to start. */
+  errors: number;
+}
+
 export interface LocalFunction {
   /**
    * One invocation with the function's whole timeout, counted from the
@@ -23,6 +34,11 @@ export interface LocalFunction {
   invoke(event: unknown, context?: unknown): Promise<unknown>;
   /** Takes no more invocations, gives those in flight `graceMs` to finish, then ends every container. */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * Lets a test tell which module really ran (a bundle, not the sources
+   * behind it): the module URL alone says what was asked for.
+   */
+  stats(): LocalFunctionStats;
 }
 
 /**
@@ -177,10 +193,17 @@ export const localFunction = (options: LocalFunctionOptions): LocalFunction => {
   const busy = new Set<Promise<unknown>>();
   const waiting: Array<{ resolve(container: Container): void; reject(error: Error): void }> = [];
   let stopped = false;
+  const counts = { coldStarts: 0, results: 0, errors: 0 };
 
   const start = () => {
     const container = new Container(options);
     containers.add(container);
+    container.ready.then(
+      () => {
+        counts.coldStarts++;
+      },
+      () => undefined,
+    );
     return container;
   };
 
@@ -218,7 +241,12 @@ export const localFunction = (options: LocalFunctionOptions): LocalFunction => {
       await container.ready.finally(resume);
       const requestId =
         (context as { awsRequestId?: string } | undefined)?.awsRequestId ?? randomUUID();
-      return await container.run(event, requestId);
+      const result = await container.run(event, requestId);
+      counts.results++;
+      return result;
+    } catch (error) {
+      counts.errors++;
+      throw error;
     } finally {
       release(container);
     }
@@ -250,5 +278,6 @@ export const localFunction = (options: LocalFunctionOptions): LocalFunction => {
       await Promise.all([...containers].map((container) => container.end()));
       containers.clear();
     },
+    stats: () => ({ moduleUrl: options.moduleUrl, ...counts }),
   };
 };

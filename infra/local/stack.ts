@@ -29,7 +29,7 @@ import { applyLocalAwsEnv } from "./env.ts";
 import { type GatewayRoute, type HttpHandler, startGateway } from "./gateway.ts";
 import { startInternalEndpoints } from "./internal-endpoints.ts";
 import { lambdaContext } from "./lambda-context.ts";
-import { type LocalFunction, localFunction } from "./lambda-runtime.ts";
+import { type LocalFunction, type LocalFunctionStats, localFunction } from "./lambda-runtime.ts";
 import { type SqsHandler, startPoller } from "./poller.ts";
 import { type LocalQueues, localSqsClient, startLocalQueues } from "./queues.ts";
 import { localS3Client, mirrorReportFiles, restoreReportFiles } from "./report-files.ts";
@@ -70,6 +70,8 @@ export interface LocalStack {
   restartDynamoDb(downtimeMs?: number): Promise<void>;
   /** Runs the report schedule once now, joining a run in progress. */
   runReportSchedule(): Promise<void>;
+  /** Per function: the module its containers load, their cold starts and invocation outcomes. */
+  functionStats(): Partial<Record<FunctionKey, LocalFunctionStats>>;
   stop(): Promise<void>;
 }
 
@@ -398,6 +400,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sqs,
       issuer,
       runReportSchedule: () => scheduler.runNow(),
+      functionStats: () => Object.fromEntries([...functions].map(([key, fn]) => [key, fn.stats()])),
       stop: stopAll,
     };
   } catch (error) {
