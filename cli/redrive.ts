@@ -60,8 +60,9 @@ if (dlqUrl || queueUrl) {
 }
 
 try {
-  const { moved } = await redrive(client!, { dlqUrl: dlqUrl!, queueUrl: queueUrl! });
+  const { moved, reasons } = await redrive(client!, { dlqUrl: dlqUrl!, queueUrl: queueUrl! });
   console.log(`moved ${moved} message(s) from the dead-letter queue back to its queue`);
+  for (const [reason, count] of Object.entries(reasons)) console.log(`  ${count}\t${reason}`);
 } catch (error) {
   refuse(`the queue did not answer (${error instanceof Error ? error.name : "error"})`, 1);
 }

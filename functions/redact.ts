@@ -9,7 +9,7 @@ const { logger, metrics } = observability("redact");
 
 /** Redaction queue → redacted incidents table. It never reads the restricted table. */
 export const handler = queueConsumer(
-  { logger, metrics },
+  { logger, metrics, queue: "redaction" },
   RedactionMessageSchema,
   async (message) => {
     const { written } = await recordRedactedIncident(message, {

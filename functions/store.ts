@@ -8,14 +8,18 @@ import { queueConsumer } from "#shared/queue/consumer.ts";
 const { logger, metrics } = observability("store");
 
 /** Intake queue → restricted incidents table → redaction queue. */
-export const handler = queueConsumer({ logger, metrics }, IntakeMessageSchema, async (message) => {
-  const { written } = await storeIncident(message, {
-    putIncidentOnce,
-    forwardToRedaction: (forward) => sendToQueue("redaction", forward.incidentKey, forward),
-    now: () => new Date(),
-  });
-  logger.info(written ? "incident stored" : "duplicate delivery, already stored", {
-    incidentId: message.incidentKey,
-    requestId: message.requestId,
-  });
-});
+export const handler = queueConsumer(
+  { logger, metrics, queue: "intake" },
+  IntakeMessageSchema,
+  async (message) => {
+    const { written } = await storeIncident(message, {
+      putIncidentOnce,
+      forwardToRedaction: (forward) => sendToQueue("redaction", forward.incidentKey, forward),
+      now: () => new Date(),
+    });
+    logger.info(written ? "incident stored" : "duplicate delivery, already stored", {
+      incidentId: message.incidentKey,
+      requestId: message.requestId,
+    });
+  },
+);

@@ -26,6 +26,7 @@ import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
 import {
+  API_THROTTLE,
   FUNCTIONS,
   type FunctionKey,
   QUEUES,
@@ -106,6 +107,7 @@ export class PipelineStack extends Stack {
 
     const store = fn("store").useTable(tables.incidents, TABLES.incidents, ["dynamodb:PutItem"]);
     this.sendsTo(store, "redaction");
+    this.deadLettersFrom(store, "intake");
     store.addEventSource(
       new SqsEventSource(this.queues.intake.queue, {
         batchSize: QUEUES.intake.batchSize,
@@ -127,6 +129,7 @@ export class PipelineStack extends Stack {
     );
     props.pipelineKey.grantDecrypt(redact);
     redact.addEnvironment(SETTINGS.studentKeySecretArn, props.studentKeySecret.secretArn);
+    this.deadLettersFrom(redact, "redaction");
     redact.addEventSource(
       new SqsEventSource(this.queues.redaction.queue, {
         batchSize: QUEUES.redaction.batchSize,
@@ -253,7 +256,7 @@ export class PipelineStack extends Stack {
       httpApi: this.api,
       stageName: "$default",
       autoDeploy: true,
-      throttle: { burstLimit: 200, rateLimit: 100 },
+      throttle: { ...API_THROTTLE },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // Request metadata only: never bodies, headers or query strings.
@@ -399,13 +402,29 @@ export class PipelineStack extends Stack {
   private sendsTo(fn: ProjectFunction, queue: QueueKey) {
     const target = this.queues[queue].queue;
     target.grant(fn, "sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl");
+    this.usesKeyThroughSqs(fn, target.encryptionMasterKey!);
+    fn.addEnvironment(QUEUES[queue].envVar, target.queueUrl);
+  }
+
+  /**
+   * The consumer of a queue moves a message that failed its last attempt to
+   * that queue's DLQ itself, with the reason attached: SendMessage on that
+   * one DLQ, and nothing that reads from it.
+   */
+  private deadLettersFrom(fn: ProjectFunction, queue: QueueKey) {
+    const dlq = this.queues[queue].deadLetterQueue;
+    dlq.grant(fn, "sqs:SendMessage");
+    this.usesKeyThroughSqs(fn, dlq.encryptionMasterKey!);
+    fn.addEnvironment(QUEUES[queue].dlqEnvVar, dlq.queueUrl);
+  }
+
+  private usesKeyThroughSqs(fn: ProjectFunction, key: IKey) {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: [target.encryptionMasterKey!.keyArn],
+        resources: [key.keyArn],
         conditions: { StringEquals: { "kms:ViaService": `sqs.${this.region}.amazonaws.com` } },
       }),
     );
-    fn.addEnvironment(QUEUES[queue].envVar, target.queueUrl);
   }
 }

@@ -31,6 +31,11 @@ export interface IndexDeclaration {
 export interface QueueDeclaration {
   readonly id: string;
   readonly envVar: string;
+  /**
+   * The DLQ's URL, given to the queue's consumer only: it sends a message
+   * that failed its last attempt there itself, with the reason attached.
+   */
+  readonly dlqEnvVar: string;
   /** Timeout of the consuming function; the visibility timeout is six times it. */
   readonly consumerTimeoutSeconds: number;
   readonly batchSize: number;
@@ -99,6 +104,7 @@ export const QUEUES = {
   intake: {
     id: "IntakeQueue",
     envVar: "INTAKE_QUEUE_URL",
+    dlqEnvVar: "INTAKE_DLQ_URL",
     consumerTimeoutSeconds: 30,
     batchSize: 10,
     maxReceiveCount: 5,
@@ -107,6 +113,7 @@ export const QUEUES = {
   redaction: {
     id: "RedactionQueue",
     envVar: "REDACTION_QUEUE_URL",
+    dlqEnvVar: "REDACTION_DLQ_URL",
     consumerTimeoutSeconds: 30,
     batchSize: 10,
     maxReceiveCount: 5,
@@ -182,6 +189,13 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: "GET", path: "/reports/{reportId}", function: "readReport" },
   { method: "GET", path: "/openapi.json", function: "openapi", public: true },
 ];
+
+/**
+ * The API stage's throttle: requests per second, and the burst above it.
+ * API Gateway answers a throttled request itself (429, its own body); the
+ * local gateway answers with the same body when a stack is given a throttle.
+ */
+export const API_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
 /** The identity provider's group and attribute names behind the token claims. */
 export const AUTH = {

@@ -8,6 +8,7 @@ import type {
 } from "aws-lambda";
 import type { FunctionDeclaration, RouteDeclaration } from "../../resources/declarations.ts";
 import { ApiError } from "../../shared/http/errors.ts";
+import { GATEWAY_BODIES, type GatewayStatus } from "../../shared/http/gateway-bodies.ts";
 import type { DevIssuer } from "./dev-issuer.ts";
 import { invokeWithTimeout, lambdaContext } from "./lambda-context.ts";
 
@@ -56,6 +57,27 @@ const send = (
         : result.body;
   response.writeHead(result.statusCode ?? 200, headers);
   response.end(body);
+};
+
+/** What API Gateway answers itself, with its own body rather than the contract's. */
+const gatewayResult = (status: GatewayStatus): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(GATEWAY_BODIES[status]),
+});
+
+/** The stage throttle as a token bucket: `burstLimit` at once, refilled at `rateLimit` a second. */
+const tokenBucket = ({ rateLimit, burstLimit }: { rateLimit: number; burstLimit: number }) => {
+  let tokens = burstLimit;
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    tokens = Math.min(burstLimit, tokens + ((now - last) / 1000) * rateLimit);
+    last = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
 };
 
 const errorResult = (error: ApiError): APIGatewayProxyStructuredResultV2 => ({
@@ -121,10 +143,17 @@ export const startGateway = async (options: {
   health: () => Promise<{ healthy: boolean; body: unknown }>;
   /** How long the API waits for a function; HTTP APIs allow at most 30 seconds. */
   integrationTimeoutSeconds?: number;
+  /**
+   * The stage throttle (API_THROTTLE is the deployed one). Off unless given:
+   * the fault campaign and the benchmarks drive the local API harder than
+   * the deployed limits, on purpose.
+   */
+  throttle?: { rateLimit: number; burstLimit: number };
   onError?: (error: unknown) => void;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> => {
   const integrationTimeoutMs =
     (options.integrationTimeoutSeconds ?? MAX_INTEGRATION_TIMEOUT_SECONDS) * 1000;
+  const admit = options.throttle ? tokenBucket(options.throttle) : () => true;
   const compiled = options.routes.map((entry) => ({ ...entry, ...compile(entry.route.path) }));
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -144,6 +173,10 @@ export const startGateway = async (options: {
         },
         requestId,
       );
+      return;
+    }
+    if (!admit()) {
+      send(response, gatewayResult(429), requestId);
       return;
     }
     const pathMatches = compiled
@@ -174,11 +207,8 @@ export const startGateway = async (options: {
       const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim())?.[1];
       const payload = token ? await options.issuer.verify(token) : undefined;
       if (!payload) {
-        send(
-          response,
-          errorResult(new ApiError("UNAUTHENTICATED", "A valid bearer token is required.")),
-          requestId,
-        );
+        // The JWT authorizer's own answer, which an HTTP API cannot change.
+        send(response, gatewayResult(401), requestId);
         return;
       }
       claims = flattenClaims(payload as Record<string, unknown>);
@@ -257,18 +287,7 @@ export const startGateway = async (options: {
       // As an HTTP API answers: a function that fails or times out is a 500;
       // a function still running when the integration gives up is a 503 (it
       // goes on until its own timeout).
-      const unavailable = error instanceof IntegrationTimeout;
-      send(
-        response,
-        {
-          statusCode: unavailable ? 503 : 500,
-          headers: { "content-type": "application/json" },
-          body: unavailable
-            ? '{"message":"Service Unavailable"}'
-            : '{"message":"Internal Server Error"}',
-        },
-        requestId,
-      );
+      send(response, gatewayResult(error instanceof IntegrationTimeout ? 503 : 500), requestId);
     } finally {
       clearTimeout(integrationTimer);
     }

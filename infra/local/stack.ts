@@ -55,6 +55,8 @@ export interface LocalStackOptions {
   handlerModules?: Partial<Record<FunctionKey, string>>;
   /** Shorter function timeouts, in seconds, for tests that watch them pass. */
   functionTimeouts?: Partial<Record<FunctionKey, number>>;
+  /** The API stage throttle (API_THROTTLE in AWS); none unless given. */
+  throttle?: { rateLimit: number; burstLimit: number };
   log?: (line: string) => void;
 }
 
@@ -207,7 +209,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     for (const [key, table] of Object.entries(TABLES)) {
       process.env[table.envVar] = tableNames[key as keyof typeof TABLES];
     }
-    for (const queue of queues.queues) process.env[queue.declaration.envVar] = queue.url;
+    for (const queue of queues.queues) {
+      process.env[queue.declaration.envVar] = queue.url;
+      // Every local function sees it (they share this environment); in AWS
+      // only the queue's consumer has it, and the grant to use it.
+      process.env[queue.declaration.dlqEnvVar] = queue.dlqUrl;
+    }
     // Where operations tools (npm run redrive) find this stack's queues.
     const endpointsFile = join(dataDir, "endpoints.json");
     writeFileSync(
@@ -362,6 +369,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       port: options.port,
       routes,
       issuer,
+      ...(options.throttle ? { throttle: options.throttle } : {}),
       health: async () => {
         const dynamodb = await isDynamoReady(dynamoClient);
         const sqsUp = await fetch(`${queues.server.address}/health`)

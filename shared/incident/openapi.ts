@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { GATEWAY_BODIES, type GatewayStatus } from "../http/gateway-bodies.ts";
 import { RedactedIncidentSchema } from "../privacy/redact.ts";
 import { IncidentEventV1Schema } from "./schema.ts";
 
@@ -93,6 +94,55 @@ const errorResponse = (description: string) => ({
   content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
 });
 
+const gatewayBody = (status: GatewayStatus) => ({
+  type: "object",
+  properties: { message: { const: GATEWAY_BODIES[status].message } },
+  required: ["message"],
+  additionalProperties: false,
+});
+
+const GATEWAY_RESPONSES = {
+  401: "No, malformed, expired or foreign bearer token: API Gateway's JWT authorizer refuses it before any function runs, with its own body",
+  429: "Throttled by API Gateway (the stage's rate and burst limits), with its own body: retry later with the same request",
+  500: "The function failed or timed out: API Gateway's own body; for POST /incidents the outcome is unknown, retry with the same incidentId",
+  503: "The function did not answer within the integration's 30 seconds: API Gateway's own body; the outcome is unknown, retry with the same incidentId",
+} as const;
+
+type Operation = { security?: unknown[]; responses: Record<string, Response> };
+type Response = { description: string; content?: { "application/json": { schema: unknown } } };
+
+/**
+ * Every operation lists the bodies API Gateway may answer it with: the
+ * authorizer's 401 (authorised routes only), throttling, and the
+ * integration's 500 and 503, beside any contract error of the same status
+ * that the function itself answers.
+ */
+const withGatewayResponses = <Paths extends Record<string, Record<string, Operation>>>(
+  paths: Paths,
+): Paths => {
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      const authorised = !Array.isArray(operation.security) || operation.security.length > 0;
+      for (const [status, description] of Object.entries(GATEWAY_RESPONSES)) {
+        if (status === "401" && !authorised) continue;
+        const gateway = { $ref: `#/components/schemas/Gateway${status}` };
+        const own = operation.responses[status];
+        operation.responses[status] = own?.content
+          ? {
+              description: `${own.description}. Or: ${description}`,
+              content: {
+                "application/json": {
+                  schema: { oneOf: [own.content["application/json"].schema, gateway] },
+                },
+              },
+            }
+          : { description, content: { "application/json": { schema: gateway } } };
+      }
+    }
+  }
+  return paths;
+};
+
 /** OpenAPI 3.1 (whose schemas are JSON Schema 2020-12) built from the same zod schemas. */
 export const openApiDocument = () => ({
   openapi: "3.1.0",
@@ -112,10 +162,14 @@ export const openApiDocument = () => ({
       IncidentPage: schemaOf(page(RedactedIncidentSchema)),
       AuditPage: schemaOf(page(AuditEntrySchema)),
       Error: schemaOf(ErrorBodySchema),
+      Gateway401: gatewayBody(401),
+      Gateway429: gatewayBody(429),
+      Gateway500: gatewayBody(500),
+      Gateway503: gatewayBody(503),
     },
   },
   security: [{ bearer: [] }],
-  paths: {
+  paths: withGatewayResponses({
     "/incidents": {
       get: {
         operationId: "listIncidents",
@@ -305,8 +359,8 @@ export const openApiDocument = () => ({
         operationId: "openApi",
         summary: "This document",
         security: [],
-        responses: { "200": { description: "OpenAPI 3.1 document" } },
+        responses: { "200": { description: "OpenAPI 3.1 document" } } as Record<string, Response>,
       },
     },
-  },
+  }),
 });

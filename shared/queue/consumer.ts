@@ -6,7 +6,10 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type * as z from "zod";
+import { QUEUES, type QueueKey } from "../../resources/declarations.ts";
+import { sqs } from "../adapters/clients/sqs.ts";
 import { errorKind } from "../observability.ts";
+import { failureReason, sendToDeadLetterQueue } from "./dead-letter.ts";
 
 /** A queue message whose body is not the message its queue carries. */
 export class MalformedMessage extends Error {
@@ -19,8 +22,15 @@ export class MalformedMessage extends Error {
 /**
  * The frame every queue consumer shares: Powertools' batch processor runs
  * each record and reports partial batch failures, so only the failed
- * records come back (and, after maxReceiveCount, go to the DLQ). Failures
- * are logged by message id and error class only.
+ * records come back. Failures are logged by message id and error class only.
+ *
+ * A record that fails on its last allowed receive is sent to the queue's
+ * DLQ here, body unchanged, with the reason as message attributes (error
+ * class and code, function, attempt count, time), and reported done so SQS
+ * deletes it: SQS's own redrive would move it without a word of why. If
+ * that send fails, the record fails as any other and SQS's redrive moves
+ * it on the next receive, without a reason. A record whose invocation dies
+ * or times out also reaches the DLQ that way.
  *
  * The body is parsed here with the message schema rather than through
  * Powertools' parser integration: that one brings zod's whole namespace,
@@ -28,7 +38,7 @@ export class MalformedMessage extends Error {
  * built-in SQS schemas, for a check that is one safeParse.
  */
 export const queueConsumer = <Schema extends z.ZodType>(
-  { logger, metrics }: { logger: Logger; metrics: Metrics },
+  { logger, metrics, queue }: { logger: Logger; metrics: Metrics; queue: QueueKey },
   schema: Schema,
   processMessage: (message: z.infer<Schema>, record: SQSRecord) => Promise<void>,
 ) => {
@@ -44,17 +54,44 @@ export const queueConsumer = <Schema extends z.ZodType>(
     if (!parsed.success) throw new MalformedMessage();
     return parsed.data;
   };
-  const recordHandler = async (record: SQSRecord) => {
+  const { maxReceiveCount, dlqEnvVar } = QUEUES[queue];
+  /** Moves the record to the DLQ with its reason; false when that could not be done. */
+  const deadLetter = async (record: SQSRecord, thrown: unknown, context: Context | undefined) => {
+    const dlqUrl = process.env[dlqEnvVar];
+    const functionName = context?.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? "unknown";
+    const reason = failureReason(thrown, record, functionName);
+    try {
+      if (!dlqUrl) throw new Error("No DLQ URL configured");
+      await sendToDeadLetterQueue(sqs(), dlqUrl, record, reason);
+    } catch (sendFailure) {
+      logger.error("could not move the message to the DLQ; SQS redrive will, without a reason", {
+        messageId: record.messageId,
+        cause: errorKind(sendFailure),
+      });
+      return false;
+    }
+    metrics.addMetric("MessagesDeadLettered", MetricUnit.Count, 1);
+    logger.warn("message moved to the DLQ", {
+      messageId: record.messageId,
+      errorClass: reason.errorClass,
+      errorCode: reason.errorCode,
+      attemptCount: reason.attemptCount,
+    });
+    return true;
+  };
+  const recordHandler = async (record: SQSRecord, context?: Context) => {
     const incidentId = record.messageAttributes?.incidentId?.stringValue;
     try {
       await processMessage(parseBody(record.body), record);
     } catch (thrown) {
+      const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? "1");
       logger.warn("message failed", {
         messageId: record.messageId,
         incidentId,
-        receiveCount: record.attributes?.ApproximateReceiveCount,
+        receiveCount,
         cause: errorKind(thrown),
       });
+      if (receiveCount >= maxReceiveCount && (await deadLetter(record, thrown, context))) return;
       throw thrown;
     }
   };
