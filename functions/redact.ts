@@ -1,3 +1,4 @@
+import { sendToDeadLetterQueue } from "#shared/adapters/dead-letter-queue.ts";
 import { putRedactedOnce } from "#shared/adapters/redacted-incidents-table.ts";
 import { studentKeySecret } from "#shared/adapters/student-key-secret.ts";
 import { RedactionMessageSchema } from "#shared/incident/messages.ts";
@@ -9,7 +10,7 @@ const { logger, metrics } = observability("redact");
 
 /** Redaction queue → redacted incidents table. It never reads the restricted table. */
 export const handler = queueConsumer(
-  { logger, metrics, queue: "redaction" },
+  { logger, metrics, queue: "redaction", sendToDeadLetter: sendToDeadLetterQueue },
   RedactionMessageSchema,
   async (message) => {
     const { written } = await recordRedactedIncident(message, {

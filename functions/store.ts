@@ -1,3 +1,4 @@
+import { sendToDeadLetterQueue } from "#shared/adapters/dead-letter-queue.ts";
 import { putIncidentOnce } from "#shared/adapters/incidents-table.ts";
 import { sendToQueue } from "#shared/adapters/queues.ts";
 import { IntakeMessageSchema } from "#shared/incident/messages.ts";
@@ -9,7 +10,7 @@ const { logger, metrics } = observability("store");
 
 /** Intake queue → restricted incidents table → redaction queue. */
 export const handler = queueConsumer(
-  { logger, metrics, queue: "intake" },
+  { logger, metrics, queue: "intake", sendToDeadLetter: sendToDeadLetterQueue },
   IntakeMessageSchema,
   async (message) => {
     const { written } = await storeIncident(message, {

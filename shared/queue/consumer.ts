@@ -7,9 +7,8 @@ import middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type * as z from "zod";
 import { QUEUES, type QueueKey } from "../../resources/declarations.ts";
-import { sqs } from "../adapters/clients/sqs.ts";
 import { errorKind } from "../observability.ts";
-import { failureReason, sendToDeadLetterQueue } from "./dead-letter.ts";
+import { type DeadLetterSender, failureReason } from "./dead-letter.ts";
 
 /** A queue message whose body is not the message its queue carries. */
 export class MalformedMessage extends Error {
@@ -38,7 +37,12 @@ export class MalformedMessage extends Error {
  * built-in SQS schemas, for a check that is one safeParse.
  */
 export const queueConsumer = <Schema extends z.ZodType>(
-  { logger, metrics, queue }: { logger: Logger; metrics: Metrics; queue: QueueKey },
+  {
+    logger,
+    metrics,
+    queue,
+    sendToDeadLetter,
+  }: { logger: Logger; metrics: Metrics; queue: QueueKey; sendToDeadLetter: DeadLetterSender },
   schema: Schema,
   processMessage: (message: z.infer<Schema>, record: SQSRecord) => Promise<void>,
 ) => {
@@ -62,7 +66,7 @@ export const queueConsumer = <Schema extends z.ZodType>(
     const reason = failureReason(thrown, record, functionName);
     try {
       if (!dlqUrl) throw new Error("No DLQ URL configured");
-      await sendToDeadLetterQueue(sqs(), dlqUrl, record, reason);
+      await sendToDeadLetter(dlqUrl, record, reason);
     } catch (sendFailure) {
       logger.error("could not move the message to the DLQ; SQS redrive will, without a reason", {
         messageId: record.messageId,

@@ -1,8 +1,4 @@
-import {
-  type MessageAttributeValue,
-  SendMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import type { MessageAttributeValue } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import { errorKind } from "../observability.ts";
 
@@ -27,6 +23,17 @@ export const FAILURE_ATTRIBUTES = {
  * value can ride along.
  */
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Sends a record's body, unchanged, to a dead-letter queue with the reason
+ * attached: SQS's own redrive moves a message as it is, so a reason can
+ * only be added by the consumer that saw the failure.
+ */
+export type DeadLetterSender = (
+  dlqUrl: string,
+  record: SQSRecord,
+  reason: FailureReason,
+) => Promise<void>;
 
 export interface FailureReason {
   errorClass: string;
@@ -60,7 +67,7 @@ export const failureReason = (
 const text = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value });
 
 /** The record's own attributes (its incident key, for tracing) and the reason. */
-const attributesFor = (
+export const attributesFor = (
   record: SQSRecord,
   reason: FailureReason,
 ): Record<string, MessageAttributeValue> => {
@@ -80,26 +87,6 @@ const attributesFor = (
     },
     [FAILURE_ATTRIBUTES.failedAt]: text(reason.failedAt),
   };
-};
-
-/**
- * Sends the record's body, unchanged, to the dead-letter queue with the
- * reason attached: SQS's own redrive moves a message as it is, so a reason
- * can only be added by the consumer that saw the failure.
- */
-export const sendToDeadLetterQueue = async (
-  client: SQSClient,
-  dlqUrl: string,
-  record: SQSRecord,
-  reason: FailureReason,
-): Promise<void> => {
-  await client.send(
-    new SendMessageCommand({
-      QueueUrl: dlqUrl,
-      MessageBody: record.body,
-      MessageAttributes: attributesFor(record, reason),
-    }),
-  );
 };
 
 /** Counts by reason, for redrive's report: class and function only, never a body. */

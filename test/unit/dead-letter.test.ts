@@ -9,6 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as z from "zod";
 import { QUEUES } from "../../resources/declarations.ts";
+import { sendToDeadLetterQueue } from "../../shared/adapters/dead-letter-queue.ts";
 import { redrive } from "../../shared/adapters/redrive.ts";
 import { observability } from "../../shared/observability.ts";
 import { queueConsumer } from "../../shared/queue/consumer.ts";
@@ -56,7 +57,11 @@ class StorageRefused extends Error {
 
 let failure: Error = new StorageRefused("ConditionalCheckFailed");
 const handler = queueConsumer(
-  { ...observability("dead-letter-test"), queue: "intake" },
+  {
+    ...observability("dead-letter-test"),
+    queue: "intake",
+    sendToDeadLetter: sendToDeadLetterQueue,
+  },
   z.object({ narrative: z.string() }),
   async () => {
     throw failure;
