@@ -119,16 +119,7 @@ export class PipelineStack extends Stack {
     const redact = fn("redact").useTable(tables.redactedIncidents, TABLES.redactedIncidents, [
       "dynamodb:PutItem",
     ]);
-    // Granted on the function's role: Secret.grantRead would edit the key
-    // policy in the data stack and tie the two stacks in a cycle.
-    redact.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["secretsmanager:GetSecretValue"],
-        resources: [props.studentKeySecret.secretArn],
-      }),
-    );
-    props.pipelineKey.grantDecrypt(redact);
-    redact.addEnvironment(SETTINGS.studentKeySecretArn, props.studentKeySecret.secretArn);
+    this.readsSecret(redact, props, props.studentKeySecret, SETTINGS.studentKeySecretArn);
     this.deadLettersFrom(redact, "redaction");
     redact.addEventSource(
       new SqsEventSource(this.queues.redaction.queue, {
@@ -384,14 +375,28 @@ export class PipelineStack extends Stack {
 
   /** The cursor key and nothing else of Secrets Manager: list functions never see the student key. */
   private signsCursors(fn: ProjectFunction, props: PipelineStackProps) {
+    this.readsSecret(fn, props, props.cursorSecret, SETTINGS.cursorSecretArn);
+  }
+
+  /**
+   * One secret, its key's decrypt, and its ARN in the function's settings.
+   * Granted on the function's role: Secret.grantRead would edit the key
+   * policy in the data stack and tie the two stacks in a cycle.
+   */
+  private readsSecret(
+    fn: ProjectFunction,
+    props: PipelineStackProps,
+    secret: ISecret,
+    setting: string,
+  ) {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ["secretsmanager:GetSecretValue"],
-        resources: [props.cursorSecret.secretArn],
+        resources: [secret.secretArn],
       }),
     );
     props.pipelineKey.grantDecrypt(fn);
-    fn.addEnvironment(SETTINGS.cursorSecretArn, props.cursorSecret.secretArn);
+    fn.addEnvironment(setting, secret.secretArn);
   }
 
   /**

@@ -8,9 +8,17 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
  */
 const resets: Array<() => void> = [];
 
-/** A client module registers how to drop its client. */
-export const onNewContainer = (reset: () => void): void => {
-  resets.push(reset);
+/** A client created on first use and dropped with its container. */
+export const perContainer = <Client extends { destroy(): void }>(create: () => Client) => {
+  let client: Client | undefined;
+  resets.push(() => {
+    client?.destroy();
+    client = undefined;
+  });
+  return (): Client => {
+    client ??= create();
+    return client;
+  };
 };
 
 /** Drops the cached clients, so the next use reads the endpoints again (a new container). */
