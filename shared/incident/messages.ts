@@ -22,4 +22,4 @@ export const RedactionMessageSchema = contractObject({
 export type RedactionMessage = z.infer<typeof RedactionMessageSchema>;
 
 /** Incident ids are UUIDs; any letter case names the same incident. */
-export const incidentKey = (incidentId: string): string => incidentId.toLowerCase();
+export { incidentKey } from "./key.ts";

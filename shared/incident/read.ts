@@ -1,9 +1,8 @@
-import * as z from "zod";
 import type { Principal } from "../auth/claims.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
-import { incidentKey } from "./messages.ts";
+import { incidentKey, isIncidentId } from "./key.ts";
 import { authorView, type StoredIncident } from "./store.ts";
 
 export interface RestrictedReadPorts {
@@ -15,7 +14,6 @@ export interface RedactedReadPorts {
   getRedacted(incidentKey: string): Promise<RedactedRecord | undefined>;
 }
 
-const IncidentIdParam = z.guid();
 export const MAX_ACCESS_REASON_LENGTH = 500;
 
 const notFound = () => new ApiError("NOT_FOUND", "No incident with this id that you may read.");
@@ -61,7 +59,7 @@ const forbidden = () => new ApiError("FORBIDDEN", "Your role may not read incide
 
 /** The path's incident id as the tables key it, named in the audit entry; a 400 if it is not a UUID. */
 const keyOf = (incidentId: string | undefined, audit: AuditNote): string => {
-  if (!IncidentIdParam.safeParse(incidentId).success) {
+  if (!isIncidentId(incidentId)) {
     throw new ApiError(
       "VALIDATION_FAILED",
       "The incident id is not a UUID.",

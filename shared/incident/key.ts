@@ -1,0 +1,12 @@
+/**
+ * An incident's id as the stores key it: ids are compared without regard
+ * to letter case. Zod-free, so that a function that only reads by id does
+ * not load (and build) the incident schema on a cold start.
+ */
+export const incidentKey = (incidentId: string): string => incidentId.toLowerCase();
+
+/** Any UUID version, as the event schema's `incidentId` (zod's guid) accepts. */
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export const isIncidentId = (value: unknown): value is string =>
+  typeof value === "string" && GUID.test(value);
