@@ -51,6 +51,7 @@ const main = async () => {
         threshold: { type: "string" },
         confidence: { type: "string" },
         "time-zone": { type: "string" },
+        "routine-discipline-categories": { type: "string" },
         format: { type: "string" },
         out: { type: "string" },
         url: { type: "string" },
@@ -81,6 +82,10 @@ const main = async () => {
       riskRatioThreshold: numberFlag(values.threshold as string | undefined, "--threshold"),
       confidenceLevel: numberFlag(values.confidence as string | undefined, "--confidence"),
       timeZone: values["time-zone"],
+      routineDisciplineCategories:
+        values["routine-discipline-categories"] === undefined
+          ? undefined
+          : String(values["routine-discipline-categories"]).split(","),
     });
   } catch (error) {
     return refuse(
@@ -104,7 +109,14 @@ const main = async () => {
     // The stack publishes with the district's parameters and refuses a public
     // request that sets any; --partition only checks the period here, and the
     // stack checks it again against the district's.
-    const parameterFlags = ["min-cell", "min-n", "threshold", "confidence", "time-zone"];
+    const parameterFlags = [
+      "min-cell",
+      "min-n",
+      "threshold",
+      "confidence",
+      "time-zone",
+      "routine-discipline-categories",
+    ];
     const given = parameterFlags.filter((flag) => values[flag] !== undefined);
     if (request.parameters.public && given.length > 0) {
       refuse(
@@ -247,6 +259,7 @@ const fromLocalStack = async (
               riskRatioThreshold: parameters.riskRatioThreshold,
               confidenceLevel: parameters.confidenceLevel,
               timeZone: parameters.timeZone,
+              routineDisciplineCategories: parameters.routineDisciplineCategories,
             }),
       }),
     }),

@@ -13,7 +13,8 @@ import { PipelineStack } from "./pipeline-stack.ts";
 
 /**
  * The district's report parameters (context `report`: minCell, minN,
- * riskRatioThreshold, confidenceLevel, partition, publicationDelayDays),
+ * riskRatioThreshold, confidenceLevel, partition, routineDisciplineCategories,
+ * publicationDelayDays),
  * checked by the same rules as an on-demand request, so a bad value fails the
  * synth, not a report. The district's zone is context `timeZone`.
  */

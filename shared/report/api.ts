@@ -37,6 +37,7 @@ export interface DistrictReportSettings {
   minN: number;
   riskRatioThreshold: number;
   confidenceLevel: number;
+  routineDisciplineCategories: string[];
   publicationDelayDays: number;
 }
 
@@ -65,6 +66,7 @@ export const checkDistrictReportSettings = (
     minN: value("minN"),
     riskRatioThreshold: value("riskRatioThreshold"),
     confidenceLevel: value("confidenceLevel"),
+    routineDisciplineCategories: value("routineDisciplineCategories"),
   });
   const givenDelay = value("publicationDelayDays");
   const delay = givenDelay === undefined ? DEFAULT_PUBLICATION_DELAY_DAYS : givenDelay;
@@ -87,6 +89,7 @@ export const checkDistrictReportSettings = (
     minN: parameters.minN,
     riskRatioThreshold: parameters.riskRatioThreshold,
     confidenceLevel: parameters.confidenceLevel,
+    routineDisciplineCategories: parameters.routineDisciplineCategories,
     publicationDelayDays: delay,
   };
 };
@@ -106,6 +109,7 @@ export const DISTRICT_PARAMETERS = [
   "riskRatioThreshold",
   "confidenceLevel",
   "timeZone",
+  "routineDisciplineCategories",
 ] as const;
 
 /** The request fields that give a report the district's parameters. */
@@ -116,6 +120,7 @@ export const districtParameters = (settings: DistrictReportSettings) => ({
   minN: settings.minN,
   riskRatioThreshold: settings.riskRatioThreshold,
   confidenceLevel: settings.confidenceLevel,
+  routineDisciplineCategories: settings.routineDisciplineCategories,
 });
 
 const RequestBodySchema = z.strictObject({
@@ -130,6 +135,7 @@ const RequestBodySchema = z.strictObject({
   riskRatioThreshold: z.number().optional(),
   confidenceLevel: z.number().optional(),
   timeZone: z.string().max(64).optional(),
+  routineDisciplineCategories: z.array(z.string().max(64)).max(32).optional(),
 });
 
 const refused = (error: ReportInputError) =>

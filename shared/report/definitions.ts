@@ -58,7 +58,7 @@ export const DIMENSIONS = [
     name: "gradeBand",
     groups: ["elementary", "middle", "high"],
     reference: undefined,
-    groupOf: (student: RedactedStudent) => GRADE_BANDS[student.grade],
+    groupOf: (student: RedactedStudent) => gradeBandOf(student.grade),
   },
 ] as const;
 
@@ -81,6 +81,8 @@ const GRADE_BANDS: Record<string, string | undefined> = {
   "12": "high",
   ungraded: undefined,
 };
+
+export const gradeBandOf = (grade: string): string | undefined => GRADE_BANDS[grade];
 
 /** Enrollment may also count students whose value a school does not know. */
 export const NOT_REPORTED = "not_reported";

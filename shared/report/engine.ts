@@ -1,14 +1,16 @@
-import { STUDENT_ACTIONS } from "../incident/schema.ts";
+import { GRADES, STUDENT_ACTIONS } from "../incident/schema.ts";
 import type { RedactedIncident } from "../privacy/redact.ts";
 import { nextDate, startOfDay } from "../time/zoned.ts";
 import {
   DECISION_POINT_NAMES,
+  type DecisionPoint,
   DIMENSIONS,
   type DimensionName,
   decisionPointsOf,
+  gradeBandOf,
 } from "./definitions.ts";
 import { type Enrollment, scopeEnrollment } from "./enrollment.ts";
-import type { Report, ReportRow, ReportTable, RiskRatioNote } from "./model.ts";
+import type { Indicators, Report, ReportRow, ReportTable, RiskRatioNote } from "./model.ts";
 import { normalQuantile } from "./normal.ts";
 import type { ReportRequest } from "./request.ts";
 import { suppressForPublication } from "./suppression.ts";
@@ -52,6 +54,18 @@ DECISION_POINT_NAMES.forEach((point, position) => {
   }
 });
 
+const bitOf = (point: DecisionPoint) => 1 << DECISION_POINT_NAMES.indexOf(point);
+const USE_OF_FORCE = bitOf("use_of_force");
+const RESTRAINT = bitOf("restraint");
+const JUSTICE = bitOf("citation") | bitOf("arrest") | bitOf("referral_to_prosecution");
+const SUPPORT = bitOf("referral_to_support_services");
+const PSYCHIATRIC_HOLD = bitOf("psychiatric_hold");
+const ELEMENTARY_GRADES = new Set<string>(
+  GRADES.filter((grade) => gradeBandOf(grade) === "elementary"),
+);
+/** California's juvenile court takes no one younger (contracts section 9). */
+const JUVENILE_COURT_AGE = 12;
+
 const quotient = (numerator: number, denominator: number) =>
   denominator === 0 ? null : numerator / denominator;
 
@@ -81,6 +95,16 @@ export class ReportAccumulator {
   private readonly unkeyed: StudentTally[] = [];
   private incidents = 0;
   private subjects = 0;
+  /** The policy indicators' counts, tallied in the same pass as the tables. */
+  private routineDiscipline = 0;
+  private mentalHealth = 0;
+  private useOfForce = 0;
+  private elementary = 0;
+  private elementaryRestrained = 0;
+  private justice = 0;
+  private justiceUnderTwelve = 0;
+  private support = 0;
+  private readonly routineCategories: ReadonlySet<string>;
   /** The period as instants: a calendar date in the zone is monotonic in the instant. */
   private readonly start: number;
   private readonly end: number;
@@ -89,6 +113,7 @@ export class ReportAccumulator {
     const { period, parameters } = request;
     this.start = startOfDay(period.from, parameters.timeZone).getTime();
     this.end = startOfDay(nextDate(period.to), parameters.timeZone).getTime();
+    this.routineCategories = new Set(parameters.routineDisciplineCategories);
   }
 
   add(incident: RedactedIncident): void {
@@ -97,11 +122,28 @@ export class ReportAccumulator {
     const at = Date.parse(incident.occurredAt);
     if (!(at >= this.start && at < this.end)) return;
     this.incidents++;
+    if (incident.initiatedBy === "staff_request" && this.routineCategories.has(incident.category)) {
+      this.routineDiscipline++;
+    }
+    let mentalHealth = incident.category === "mental_health_crisis";
     for (const student of incident.students) {
       if (student.role !== "subject") continue;
       this.subjects++;
       let bits = 1;
       for (const action of student.actions) bits |= POINT_BITS.get(action) ?? 0;
+      if (bits & USE_OF_FORCE) this.useOfForce++;
+      if (bits & SUPPORT) this.support++;
+      if (bits & PSYCHIATRIC_HOLD) mentalHealth = true;
+      if (bits & JUSTICE) {
+        this.justice++;
+        if (student.age !== undefined && student.age < JUVENILE_COURT_AGE) {
+          this.justiceUnderTwelve++;
+        }
+      }
+      if (ELEMENTARY_GRADES.has(student.grade)) {
+        this.elementary++;
+        if (bits & RESTRAINT) this.elementaryRestrained++;
+      }
       const key = student.studentKey;
       let tally = key ? this.keyed.get(key) : undefined;
       if (!tally) {
@@ -127,6 +169,27 @@ export class ReportAccumulator {
         if (bits & 1) events[position]!++;
       }
     }
+    if (mentalHealth) this.mentalHealth++;
+  }
+
+  /** Section 9's indicators, each over the base the contract gives it. */
+  private indicators(): Indicators {
+    const indicator = (count: number, base: number) => ({
+      count,
+      base,
+      share: quotient(count, base),
+    });
+    return {
+      routineDiscipline: indicator(this.routineDiscipline, this.incidents),
+      mentalHealth: indicator(this.mentalHealth, this.incidents),
+      useOfForce: indicator(this.useOfForce, this.subjects),
+      restraintElementary: indicator(this.elementaryRestrained, this.elementary),
+      underTwelveJustice: indicator(this.justiceUnderTwelve, this.justice),
+      justiceVersusSupport: {
+        ...indicator(this.justice, this.justice + this.support),
+        supportCount: this.support,
+      },
+    };
   }
 
   report(enrollment: Enrollment): Report {
@@ -245,6 +308,7 @@ export class ReportAccumulator {
       parameters,
       totals: { incidents: this.incidents, subjects: this.subjects, students: tallies.length },
       tables,
+      indicators: this.indicators(),
     };
     return parameters.public ? suppressForPublication(report, references) : report;
   }

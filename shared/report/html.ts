@@ -1,3 +1,4 @@
+import { indicatorCover } from "./indicators.ts";
 import type { Report, ReportRow, ReportTable } from "./model.ts";
 
 /**
@@ -151,11 +152,54 @@ ${riskRatioChart(table, riskRatioThreshold)}
 <table><thead><tr><th scope="col">Group</th><th scope="col">Enrolled</th><th scope="col">Students</th><th scope="col">Risk</th><th scope="col">Risk ratio</th><th scope="col">Interval</th><th scope="col">RRI</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 };
 
+const shareText = (share: number | null) =>
+  share === null ? "" : ` (${(share * 100).toFixed(1)}%)`;
+
+const listText = (items: readonly string[]) =>
+  items.length < 2
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+
+/** The board policy's questions as sentences, each with what it counts. */
+const indicatorsSection = (report: Report) => {
+  const { indicators, parameters } = report;
+  const cover = parameters.public ? indicatorCover(report.tables) : undefined;
+  // A public null is either a small number or one that would reveal a hidden cell.
+  const figure = (value: number | null, covered = false) =>
+    value !== null
+      ? String(value)
+      : covered
+        ? `a number ${WITHHELD}`
+        : `fewer than ${parameters.minCell}`;
+  const categories = escapeHtml(
+    listText(
+      parameters.routineDisciplineCategories.map((category) => `“${category.replace(/_/g, " ")}”`),
+    ),
+  );
+  const {
+    routineDiscipline: routine,
+    mentalHealth,
+    useOfForce,
+    restraintElementary: restraint,
+    underTwelveJustice: underTwelve,
+    justiceVersusSupport: versus,
+  } = indicators;
+  const items = [
+    `${figure(routine.count)} of ${figure(routine.base)} incidents${shareText(routine.share)} were routine discipline referred by staff. <span class="muted">Incidents a staff member called the officer in for, in the categories ${categories}.</span>`,
+    `${figure(mentalHealth.count)} of ${figure(mentalHealth.base)} incidents${shareText(mentalHealth.share)} were a mental health crisis. <span class="muted">Incidents in that category, or in which a student was placed on a psychiatric hold.</span>`,
+    `In ${figure(useOfForce.count, cover?.useOfForceCount)} of ${figure(useOfForce.base, cover?.useOfForceBase)} student contacts${shareText(useOfForce.share)} the officer used force. <span class="muted">A contact is one student in one incident; a student in two incidents is two contacts.</span>`,
+    `In ${figure(restraint.count, cover?.restraintElementary)} of ${figure(restraint.base, cover?.restraintElementary)} contacts with elementary students${shareText(restraint.share)} the student was handcuffed. <span class="muted">Students in grades TK to 5, counted per incident.</span>`,
+    `${figure(underTwelve.count)} of ${figure(underTwelve.base, cover?.justiceCount)} citations, arrests or referrals to prosecution${shareText(underTwelve.share)} were of children under 12. <span class="muted">California's juvenile court takes no one younger than 12; a contact with no recorded age is not counted as under 12.</span>`,
+    `Students were cited, arrested or referred to prosecution ${figure(versus.count, cover?.justiceCount)} times and referred to support services ${figure(versus.supportCount, cover?.supportCount)} times${versus.share === null ? "" : `: ${(versus.share * 100).toFixed(1)}% of these outcomes were the justice system`}. <span class="muted">Per student per incident; a student both cited and referred to support counts on both sides.</span>`,
+  ];
+  return `<ul class="indicators">${items.map((item) => `<li>${item}</li>`).join("")}</ul>`;
+};
+
 const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;max-width:60rem;margin:0 auto;padding:1.5rem}
 h1{font-size:1.6rem;margin:0 0 .25rem}h2{border-bottom:2px solid #1d2330;padding-bottom:.2rem;margin-top:2.5rem}
 h3{margin:1.2rem 0 .3rem}.muted{color:#5b6475}.badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;background:#e8ecf4;font-size:.85rem}
-.summary li{margin:.3rem 0}.summary .flagged{font-weight:600}
+.summary li,.indicators li{margin:.3rem 0}.summary .flagged{font-weight:600}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.85rem}th,td{border-bottom:1px solid #d5dae3;padding:.25rem .4rem;text-align:right}
 th[scope=row],thead th:first-child{text-align:left}tr.flag{background:#fdecea}
 svg{display:block;margin:.4rem 0;font-size:12px}svg text{fill:#1d2330}svg .muted{fill:#5b6475;font-style:italic}
@@ -202,6 +246,8 @@ export const reportHtml = (report: Report): string => {
       ? `<p>Above the threshold, but with too few students to be sure the difference is not chance:</p><ul>${watch.map((text) => `<li>${text}</li>`).join("")}</ul>`
       : ""
   }</section>
+<h2>Policy indicators</h2>
+<section class="policy">${indicatorsSection(report)}</section>
 ${decisionSections}
 <h2>How to read this report</h2>
 <section class="method">

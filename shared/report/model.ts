@@ -39,6 +39,22 @@ export interface ReportTable {
   rows: ReportRow[];
 }
 
+/** One policy indicator (contracts section 9): share is count / base, null where either is. */
+export interface Indicator {
+  count: number | null;
+  base: number | null;
+  share: number | null;
+}
+
+export interface Indicators {
+  routineDiscipline: Indicator;
+  mentalHealth: Indicator;
+  useOfForce: Indicator;
+  restraintElementary: Indicator;
+  underTwelveJustice: Indicator;
+  justiceVersusSupport: Indicator & { supportCount: number | null };
+}
+
 export interface Report {
   reportVersion: 1;
   schoolYear: string;
@@ -47,4 +63,5 @@ export interface Report {
   parameters: ReportParameters;
   totals: { incidents: number | null; subjects: number | null; students: number | null };
   tables: ReportTable[];
+  indicators: Indicators;
 }

@@ -1,3 +1,4 @@
+import { CATEGORIES } from "../incident/schema.ts";
 import { isCalendarDate, isKnownTimeZone } from "../time/zoned.ts";
 
 /** A refused report request or input: HTTP 400, CLI exit code 2. The message names the field or line. */
@@ -21,6 +22,8 @@ export interface ReportParameters {
   confidenceLevel: number;
   timeZone: string;
   public: boolean;
+  /** Categories that, when staff call the officer in, count as routine discipline. */
+  routineDisciplineCategories: string[];
 }
 
 export interface ReportRequest {
@@ -38,6 +41,7 @@ export const DEFAULT_PARAMETERS: ReportParameters = {
   confidenceLevel: 0.95,
   timeZone: "America/Los_Angeles",
   public: false,
+  routineDisciplineCategories: ["disruption", "bullying_or_harassment"],
 };
 
 /** `2025-26` runs from 2025-07-01 to 2026-06-30. */
@@ -95,6 +99,7 @@ export interface ReportRequestInput {
   riskRatioThreshold?: unknown;
   confidenceLevel?: unknown;
   timeZone?: unknown;
+  routineDisciplineCategories?: unknown;
 }
 
 const integerAtLeastOne = (value: unknown, field: string): number => {
@@ -102,6 +107,22 @@ const integerAtLeastOne = (value: unknown, field: string): number => {
     throw new ReportInputError(`${field} must be a whole number of at least 1.`, field);
   }
   return value;
+};
+
+const categoryList = (value: unknown, field: string): string[] => {
+  const known: readonly string[] = CATEGORIES;
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.some((item) => typeof item !== "string" || !known.includes(item)) ||
+    new Set(value).size !== value.length
+  ) {
+    throw new ReportInputError(
+      `${field} must list one or more distinct incident categories.`,
+      field,
+    );
+  }
+  return [...value];
 };
 
 /** Checks every field of a report request, as the contract requires; defaults fill the rest. */
@@ -135,7 +156,16 @@ export const reportRequest = (input: ReportRequestInput): ReportRequest => {
     scope = { level: "school", schoolId: input.schoolId };
   }
 
-  const parameters: ReportParameters = { ...DEFAULT_PARAMETERS };
+  const parameters: ReportParameters = {
+    ...DEFAULT_PARAMETERS,
+    routineDisciplineCategories: [...DEFAULT_PARAMETERS.routineDisciplineCategories],
+  };
+  if (input.routineDisciplineCategories !== undefined) {
+    parameters.routineDisciplineCategories = categoryList(
+      input.routineDisciplineCategories,
+      "routineDisciplineCategories",
+    );
+  }
   if (input.minCell !== undefined) parameters.minCell = integerAtLeastOne(input.minCell, "minCell");
   if (input.minN !== undefined) parameters.minN = integerAtLeastOne(input.minN, "minN");
   if (input.riskRatioThreshold !== undefined) {

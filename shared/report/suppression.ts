@@ -1,5 +1,6 @@
 import type { DimensionName } from "./definitions.ts";
 import { knowledgeOf, pinnedUnderSum } from "./disclosure.ts";
+import { publishIndicators } from "./indicators.ts";
 import type { Report, ReportRow, ReportTable } from "./model.ts";
 import {
   type CellSuppression,
@@ -136,5 +137,6 @@ const publish = (
       students: contactWithheld ? null : small(report.totals.students),
     },
     tables,
+    indicators: publishIndicators(report.indicators, tables, minCell),
   };
 };

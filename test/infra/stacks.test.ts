@@ -638,6 +638,7 @@ describe("report settings (context report)", () => {
       minN: 30,
       riskRatioThreshold: 2,
       confidenceLevel: 0.95,
+      routineDisciplineCategories: ["disruption", "bullying_or_harassment"],
       publicationDelayDays: 30,
     });
   });

@@ -16,7 +16,8 @@ import type { Report, ReportTable } from "../../shared/report/model.ts";
  * total or a visible comparison gives it, the visible contact cell that
  * bounds the same group's cell of every other decision point, a visible
  * cell of any decision point that bounds a hidden contact cell from below,
- * the contact total that bounds every other total) and that, replayed
+ * the contact total that bounds every other total, the indicator counts
+ * that bound a decision point's students) and that, replayed
  * through the rules, gives the same publication: the same hidden cells,
  * and totals withheld for a reason that the assignment would give (no
  * complement left, a small total, or a cell the first publication pinned).
@@ -40,6 +41,29 @@ const publishedGroupSum = (table: ReportTable): number | undefined => {
   }
   const shown = table.rows.find((row) => !row.suppressed && row.comparisonStudents !== null);
   return shown ? shown.comparisonStudents! + shown.students! : undefined;
+};
+
+/**
+ * The published indicator that bounds a decision point's distinct students
+ * from above: indicators count (incident, subject) pairs, and every student
+ * with an action is in at least one pair with it.
+ */
+const indicatorCeiling = (publication: Report, decisionPoint: string): number | null => {
+  const { indicators } = publication;
+  switch (decisionPoint) {
+    case "contact":
+      return indicators.useOfForce.base;
+    case "use_of_force":
+      return indicators.useOfForce.count;
+    case "citation":
+    case "arrest":
+    case "referral_to_prosecution":
+      return indicators.justiceVersusSupport.count ?? indicators.underTwelveJustice.base;
+    case "referral_to_support_services":
+      return indicators.justiceVersusSupport.supportCount;
+    default:
+      return null;
+  }
 };
 
 /**
@@ -76,10 +100,13 @@ export const attackTable = (publication: Report, truth: Report, table: ReportTab
   const contact = publication.tables.find(
     (other) => other.decisionPoint === "contact" && other.dimension === table.dimension,
   )!;
-  const ceiling =
+  const indicator = indicatorCeiling(publication, table.decisionPoint);
+  const ceiling = Math.min(
     table.decisionPoint !== "contact" && contact.totalStudents !== null
       ? contact.totalStudents - visibleSum
-      : Infinity;
+      : Infinity,
+    indicator === null ? Infinity : indicator - visibleSum,
+  );
   const pinnedMemo = new Map<number, boolean>();
   const firstPublicationPinned = (hiddenSum: number) => {
     let pinned = pinnedMemo.get(hiddenSum);

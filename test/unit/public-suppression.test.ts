@@ -4,6 +4,7 @@ import type { RedactedIncident } from "../../shared/privacy/redact.ts";
 import { DIMENSIONS } from "../../shared/report/definitions.ts";
 import { ReportAccumulator } from "../../shared/report/engine.ts";
 import { parseEnrollmentCsv } from "../../shared/report/enrollment.ts";
+import { publishIndicators } from "../../shared/report/indicators.ts";
 import type { Report } from "../../shared/report/model.ts";
 import { reportRequest } from "../../shared/report/request.ts";
 import {
@@ -32,6 +33,7 @@ const ACTIONS = [
   "citation",
   "arrest",
   "referral_to_support_services",
+  "use_of_force",
 ] as const;
 
 interface StudentSpec {
@@ -259,5 +261,95 @@ describe("what the rules leave", () => {
       { decisionPoint: "contact", dimension: "gender", group: "male", possible: [3] },
     ]);
     expect(pinned({ publication, truth })).toEqual([]);
+  });
+});
+
+describe("policy indicators in a public report", () => {
+  const indicators = {
+    routineDiscipline: { count: 4, base: 40, share: 0.1 },
+    mentalHealth: { count: 12, base: 40, share: 0.3 },
+    useOfForce: { count: 0, base: 9, share: 0 },
+    restraintElementary: { count: 10, base: 20, share: 0.5 },
+    underTwelveJustice: { count: 1, base: 15, share: 1 / 15 },
+    justiceVersusSupport: { count: 15, base: 18, share: 15 / 18, supportCount: 3 },
+  };
+
+  it("hides every count and base from 1 to minCell - 1, and the shares made from them", () => {
+    expect(publishIndicators(indicators, [], 10)).toEqual({
+      routineDiscipline: { count: null, base: 40, share: null },
+      mentalHealth: { count: 12, base: 40, share: 0.3 },
+      useOfForce: { count: 0, base: null, share: null },
+      restraintElementary: { count: 10, base: 20, share: 0.5 },
+      underTwelveJustice: { count: null, base: 15, share: null },
+      // Its base less its count would give the hidden supportCount back.
+      justiceVersusSupport: { count: 15, base: null, share: null, supportCount: null },
+    });
+  });
+
+  it("hides restraintElementary where an elementary row of restraint or contact is hidden", () => {
+    const { publication } = reportsOf(
+      studentsOf([
+        [{ grade: 0, actions: [1] }, 2],
+        [{ grade: 0 }, 12],
+        [{ grade: 2 }, 15],
+        [{ grade: 3 }, 15],
+      ]),
+      3,
+    );
+    const restraint = publication.tables.find(
+      (table) => table.decisionPoint === "restraint" && table.dimension === "gradeBand",
+    )!;
+    expect(restraint.rows[0]).toMatchObject({ group: "elementary", suppressed: true });
+    expect(publication.indicators.restraintElementary).toEqual({
+      count: null,
+      base: null,
+      share: null,
+    });
+    // The same data with the small cell grown past minCell shows all three.
+    const shown = reportsOf(
+      studentsOf([
+        [{ grade: 0, actions: [1] }, 4],
+        [{ grade: 0 }, 12],
+        [{ grade: 2 }, 15],
+        [{ grade: 3 }, 15],
+      ]),
+      3,
+    ).publication.indicators.restraintElementary;
+    expect(shown).toEqual({ count: 4, base: 16, share: 0.25 });
+  });
+
+  it("withholds a count that would bound a decision point whose totals are withheld", () => {
+    // minCell 3. Three students referred to support services, each the only
+    // one of their race: every cell is hidden with none left to cover them,
+    // so the totals go. A published supportCount of 3 (pairs, at least the
+    // students) would tell that the three hidden cells are 1 each.
+    const { publication, truth } = reportsOf(
+      studentsOf([
+        [{ race: 0, actions: [4] }, 1],
+        [{ race: 1, actions: [4] }, 1],
+        [{ race: 2, actions: [4] }, 1],
+      ]),
+      3,
+    );
+    expect(truth.indicators.justiceVersusSupport.supportCount).toBe(3);
+    expect(publication.indicators.justiceVersusSupport).toMatchObject({
+      supportCount: null,
+      base: null,
+    });
+    // The contact totals are withheld too: the subjects would bound them.
+    expect(publication.indicators.useOfForce).toEqual({ count: 0, base: null, share: null });
+    expect(pinned({ publication, truth })).toEqual([]);
+    const contractOnly: Report = {
+      ...publication,
+      indicators: {
+        ...publication.indicators,
+        justiceVersusSupport: { ...truth.indicators.justiceVersusSupport, base: null, share: null },
+      },
+    };
+    expect(pinned({ publication: contractOnly, truth }).map((finding) => finding.group)).toEqual([
+      "american_indian_alaska_native",
+      "asian",
+      "black",
+    ]);
   });
 });

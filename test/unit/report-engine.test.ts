@@ -7,6 +7,7 @@ import {
   type ReportRow,
 } from "../../shared/report/engine.ts";
 import { parseEnrollmentCsv } from "../../shared/report/enrollment.ts";
+import { reportHtml } from "../../shared/report/html.ts";
 import { normalQuantile } from "../../shared/report/normal.ts";
 import { type ReportRequestInput, reportRequest } from "../../shared/report/request.ts";
 
@@ -309,6 +310,7 @@ describe("the report engine", () => {
       "parameters",
       "totals",
       "tables",
+      "indicators",
     ]);
   });
 });
@@ -536,4 +538,104 @@ describe("report requests and enrollment", () => {
     const enrollment = parseEnrollmentCsv(csv, "2025-26", "ignore");
     expect(enrollment.get("S1")?.get("gender")?.get("not_reported")).toBe(7);
   });
+});
+
+describe("policy indicators", () => {
+  const enrollment = enrollmentCsv({ S1: {} }, 1000);
+  const inPeriod = "2025-10-01T10:00:00-07:00";
+  const keyA = keyOf("a", 1);
+  const as = (
+    initiatedBy: string,
+    category: string,
+    students: StudentSpec[],
+    occurredAt = inPeriod,
+  ): RedactedIncident => ({
+    ...incident(occurredAt, students),
+    initiatedBy: initiatedBy as RedactedIncident["initiatedBy"],
+    category: category as RedactedIncident["category"],
+  });
+  const incidents = () => [
+    as("staff_request", "disruption", [
+      {
+        studentKey: keyA,
+        grade: "3",
+        age: 11,
+        actions: ["citation", "referral_to_support_services"],
+      },
+      { grade: "5", age: 12, actions: ["arrest", "handcuffed"] },
+    ]),
+    as("officer_observed", "disruption", [
+      { grade: "K", actions: ["referral_to_prosecution", "use_of_force", "handcuffed"] },
+      { role: "witness", grade: "4", age: 9, actions: [] },
+    ]),
+    as("staff_request", "bullying_or_harassment", [
+      { grade: "7", age: 11, actions: ["psychiatric_hold"] },
+    ]),
+    as("call_for_service", "mental_health_crisis", [
+      { grade: "10", age: 16, actions: ["referral_to_support_services"] },
+    ]),
+    as("staff_request", "threat", [
+      { studentKey: keyA, grade: "3", age: 11, actions: ["citation"] },
+    ]),
+    as(
+      "staff_request",
+      "disruption",
+      [{ grade: "3", actions: ["use_of_force"] }],
+      "2026-08-01T10:00:00-07:00",
+    ),
+  ];
+
+  it("counts each by hand, over the bases the contract gives", () => {
+    const report = run(incidents(), enrollment);
+    expect(report.totals).toMatchObject({ incidents: 5, subjects: 6 });
+    expect(report.indicators).toEqual({
+      routineDiscipline: { count: 2, base: 5, share: 2 / 5 },
+      mentalHealth: { count: 2, base: 5, share: 2 / 5 },
+      useOfForce: { count: 1, base: 6, share: 1 / 6 },
+      // Pairs, not students: the student in grade 3 counts in both incidents.
+      restraintElementary: { count: 2, base: 4, share: 2 / 4 },
+      // Age 11 twice; 12 and a missing age are not under 12.
+      underTwelveJustice: { count: 2, base: 4, share: 2 / 4 },
+      // A citation with a referral to support counts on both sides.
+      justiceVersusSupport: { count: 4, base: 6, share: 4 / 6, supportCount: 2 },
+    });
+    expect(report.parameters.routineDisciplineCategories).toEqual([
+      "disruption",
+      "bullying_or_harassment",
+    ]);
+  });
+
+  it("reads in plain language on the board page, a small public count as fewer than minCell", () => {
+    const internal = reportHtml(run(incidents(), enrollment));
+    expect(internal).toContain(
+      "2 of 5 incidents (40.0%) were routine discipline referred by staff.",
+    );
+    expect(internal).toContain("in the categories “disruption” or “bullying or harassment”.");
+    const published = reportHtml(run(incidents(), enrollment, { public: true, minCell: 3 }));
+    expect(published).toContain(
+      "fewer than 3 of 5 incidents were routine discipline referred by staff.",
+    );
+  });
+
+  it("takes the routine-discipline categories as a parameter", () => {
+    const report = run(incidents(), enrollment, { routineDisciplineCategories: ["threat"] });
+    expect(report.indicators.routineDiscipline).toEqual({ count: 1, base: 5, share: 1 / 5 });
+    expect(report.parameters.routineDisciplineCategories).toEqual(["threat"]);
+  });
+
+  it("gives null shares over empty bases", () => {
+    const report = run([], enrollment);
+    for (const value of Object.values(report.indicators)) {
+      expect(value).toMatchObject({ count: 0, base: 0, share: null });
+    }
+  });
+
+  it.each([[["disruption", "disruption"]], [["not_a_category"]], [[]], ["disruption"]])(
+    "refuses routineDisciplineCategories %j",
+    (value) => {
+      expect(() =>
+        reportRequest({ schoolYear: "2025-26", routineDisciplineCategories: value }),
+      ).toThrow(/^routineDisciplineCategories must list/);
+    },
+  );
 });

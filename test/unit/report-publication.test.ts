@@ -95,8 +95,33 @@ describe("district report settings", () => {
       minN: 30,
       riskRatioThreshold: 2,
       confidenceLevel: 0.95,
+      routineDisciplineCategories: ["disruption", "bullying_or_harassment"],
       publicationDelayDays: 30,
     });
+  });
+
+  it("takes the district's routine-discipline categories, checked as a request's", () => {
+    expect(
+      checkDistrictReportSettings(
+        { routineDisciplineCategories: ["disruption"] },
+        "America/Los_Angeles",
+      ).routineDisciplineCategories,
+    ).toEqual(["disruption"]);
+    for (const bad of [["disruption", "disruption"], ["secret-category"], "disruption", []]) {
+      expect(() =>
+        checkDistrictReportSettings({ routineDisciplineCategories: bad }, "America/Los_Angeles"),
+      ).toThrow(/routineDisciplineCategories/);
+    }
+    const scheduled = scheduledRequests(
+      new Date("2026-09-01T12:00:00Z"),
+      ["S1"],
+      settings({ routineDisciplineCategories: ["threat"] }),
+    );
+    expect(
+      scheduled.every(
+        (request) => request.parameters.routineDisciplineCategories.join() === "threat",
+      ),
+    ).toBe(true);
   });
 
   it.each([-1, 181, 1.5, "30", null])("refuses publicationDelayDays %j", (value) => {
@@ -125,6 +150,7 @@ describe("POST /reports, public requests", () => {
     ["confidenceLevel", 0.95],
     ["timeZone", "America/Los_Angeles"],
     ["partition", "year"],
+    ["routineDisciplineCategories", ["disruption", "bullying_or_harassment"]],
   ])("refuses a public request that sets %s, even to the district's value", (field, value) => {
     const error = thrown(() =>
       parseReportRequest({ schoolYear: "2025-26", public: true, [field]: value }, settings(), now),
@@ -153,6 +179,7 @@ describe("POST /reports, public requests", () => {
       confidenceLevel: 0.9,
       timeZone: "America/Denver",
       partition: "semester",
+      routineDisciplineCategories: ["threat", "disruption"],
     });
     const request = parseReportRequest(
       { schoolYear: "2025-26", public: true, from: "2025-07-01", to: "2025-12-31" },
@@ -167,6 +194,7 @@ describe("POST /reports, public requests", () => {
       confidenceLevel: 0.9,
       timeZone: "America/Denver",
       public: true,
+      routineDisciplineCategories: ["threat", "disruption"],
     });
     // The whole year is not a period of the semester partition.
     expect(
@@ -182,7 +210,30 @@ describe("POST /reports, public requests", () => {
       now,
     );
     expect(request.parameters).toMatchObject({ minCell: 3, timeZone: "UTC", public: false });
+    expect(
+      parseReportRequest(
+        { schoolYear: "2025-26", routineDisciplineCategories: ["fight_or_assault"] },
+        settings(),
+        now,
+      ).parameters.routineDisciplineCategories,
+    ).toEqual(["fight_or_assault"]);
   });
+
+  it.each([[["disruption", "disruption"]], [["Secret-Category"]], [[]], [[7]]])(
+    "refuses routineDisciplineCategories %j without echoing it",
+    (value) => {
+      const error = thrown(() =>
+        parseReportRequest(
+          { schoolYear: "2025-26", routineDisciplineCategories: value },
+          settings(),
+          now,
+        ),
+      );
+      expect(error.status).toBe(400);
+      expect(error.details?.[0]?.path).toMatch(/^routineDisciplineCategories/);
+      expect(JSON.stringify(error.toBody())).not.toContain("Secret");
+    },
+  );
 
   it("publishes no sooner than publicationDelayDays after the period ends, in the district's zone", () => {
     const body = { schoolYear: "2025-26", public: true };
