@@ -149,7 +149,7 @@ const tableSection = (table: ReportTable, report: Report) => {
 ${sharesChart(table)}
 <p class="muted caption">Risk ratio against all other students (bar, log scale), with its interval (whiskers); the dashed line is the threshold of ${ratio(riskRatioThreshold)}.</p>
 ${riskRatioChart(table, riskRatioThreshold)}
-<table><thead><tr><th scope="col">Group</th><th scope="col">Enrolled</th><th scope="col">Students</th><th scope="col">Risk</th><th scope="col">Risk ratio</th><th scope="col">Interval</th><th scope="col">RRI</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+<div class="scroll" role="region" tabindex="0" aria-label="${escapeHtml(DIMENSION_LABELS[table.dimension] ?? table.dimension)}: ${escapeHtml(DECISION_LABELS[table.decisionPoint] ?? table.decisionPoint)}, table"><table><thead><tr><th scope="col">Group</th><th scope="col">Enrolled</th><th scope="col">Students</th><th scope="col">Risk</th><th scope="col">Risk ratio</th><th scope="col">Interval</th><th scope="col">RRI</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 };
 
 const shareText = (share: number | null) =>
@@ -196,7 +196,9 @@ const indicatorsSection = (report: Report) => {
 };
 
 const STYLE = `
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;max-width:60rem;margin:0 auto;padding:1.5rem}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;max-width:60rem;margin:0 auto;padding:1.5rem;overflow-wrap:anywhere}
+.scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:2px solid #1d2330}.scroll table{min-width:32rem}
+@media (max-width:40rem){body{padding:1rem .75rem}}
 h1{font-size:1.6rem;margin:0 0 .25rem}h2{border-bottom:2px solid #1d2330;padding-bottom:.2rem;margin-top:2.5rem}
 h3{margin:1.2rem 0 .3rem}.muted{color:#5b6475}.badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;background:#e8ecf4;font-size:.85rem}
 .summary li,.indicators li{margin:.3rem 0}.summary .flagged{font-weight:600}
@@ -207,7 +209,7 @@ svg{display:block;margin:.4rem 0;font-size:12px}svg text{fill:#1d2330}svg .muted
 .ratio{fill:#8aa1c6}.high{fill:#e0a458}.flagged{fill:#b3372c}.whisker{stroke:#1d2330;stroke-width:1.5}
 .grid{stroke:#e5e8ee}.threshold{stroke:#b3372c;stroke-dasharray:4 3;stroke-width:1.5}.tick{fill:#5b6475;text-anchor:middle;font-size:10px}
 .legend{font-size:11px}
-@media print{body{max-width:none;padding:0}section.table{break-inside:avoid}h2{break-before:page}}
+@media print{body{max-width:none;padding:0}.scroll{overflow:visible}section.table{break-inside:avoid}h2{break-before:page}}
 `;
 
 export const reportHtml = (report: Report): string => {
@@ -236,6 +238,7 @@ export const reportHtml = (report: Report): string => {
 <header><h1>Student interactions with School Resource Officers</h1>
 <p>${escapeHtml(scopeText)} · ${escapeHtml(period.from)} to ${escapeHtml(period.to)} (school year ${escapeHtml(report.schoolYear)}) · <span class="badge">${parameters.public ? "Public report: small numbers hidden" : "Internal report: not for publication"}</span></p>
 <p>${total(report.totals.incidents)} incidents; ${total(report.totals.students)} different students were the subject of an officer's action (${total(report.totals.subjects)} times in all).</p></header>
+<main>
 <h2>What stands out</h2>
 <section class="summary">${
     flagged.length > 0
@@ -258,6 +261,7 @@ ${decisionSections}
 ${parameters.public ? `<p><strong>Privacy.</strong> Counts from 1 to ${parameters.minCell - 1} are hidden. A table that hides one also hides its next smallest count (and any equal to it), so that the hidden one cannot be worked out from the total; where that is not enough, the total and the comparisons with other groups are withheld instead.</p>` : ""}
 <p class="muted">Report version ${report.reportVersion}; dates are read in the ${escapeHtml(parameters.timeZone)} time zone.</p>
 </section>
+</main>
 </body></html>
 `;
 };

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../bench/browser.ts";
@@ -64,6 +65,43 @@ describe("the board page", () => {
     expect(pdf.byteLength).toBeGreaterThan(10_000);
     await tab.close();
   }, 120_000);
+
+  it.each([
+    ["public", true],
+    ["internal", false],
+  ])(
+    "has no accessibility violations axe can find on the %s page",
+    async (_name, isPublic) => {
+      // AxeBuilder needs a page of a context it can reach, not browser.newPage()'s.
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.setContent(page(isPublic), { waitUntil: "load" });
+      const results = await new AxeBuilder({ page: tab }).analyze();
+      expect(
+        results.violations.map((violation) => `${violation.id}: ${violation.nodes.length} nodes`),
+      ).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.each([
+    ["public", true],
+    ["internal", false],
+  ])(
+    "does not scroll sideways 360 px wide (%s)",
+    async (_name, isPublic) => {
+      const tab = await browser.newPage({ viewport: { width: 360, height: 800 } });
+      await tab.setContent(page(isPublic), { waitUntil: "load" });
+      // A string, as the project's types have no DOM library.
+      const widths = (await tab.evaluate(
+        "({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })",
+      )) as { scroll: number; inner: number };
+      expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+      await tab.close();
+    },
+    120_000,
+  );
 
   it("marks internal reports as not for publication", async () => {
     const tab = await browser.newPage();
