@@ -172,7 +172,27 @@ export class PipelineStack extends Stack {
       { indexesOnly: true },
     );
     const readAudit = audited("readAudit").useTable(tables.audit, TABLES.audit, ["dynamodb:Query"]);
-    for (const lister of [listIncidents, readAudit]) this.signsCursors(lister, props);
+    // Activities: the officer's conditional put, the author's delete (a read
+    // to tell 404 from 403, then a conditional update), and the lists.
+    const recordActivity = audited("recordActivity").useTable(
+      tables.activities,
+      TABLES.activities,
+      ["dynamodb:PutItem"],
+    );
+    const deleteActivity = audited("deleteActivity").useTable(
+      tables.activities,
+      TABLES.activities,
+      ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+    );
+    const listActivities = audited("listActivities").useTable(
+      tables.activities,
+      TABLES.activities,
+      ["dynamodb:Query"],
+      { indexesOnly: true },
+    );
+    for (const lister of [listIncidents, readAudit, listActivities]) {
+      this.signsCursors(lister, props);
+    }
     const openapi = fn("openapi");
 
     const uploadEnrollment = audited("uploadEnrollment").useTable(
@@ -227,6 +247,9 @@ export class PipelineStack extends Stack {
       readRestrictedIncident,
       listIncidents,
       readAudit,
+      recordActivity,
+      deleteActivity,
+      listActivities,
       openapi,
       uploadEnrollment,
       createReport,

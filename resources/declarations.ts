@@ -89,6 +89,19 @@ export const TABLES = {
       { name: "publicByTime", partitionKey: "publicListing", sortKey: "createdKey" },
     ],
   },
+  activities: {
+    id: "Activities",
+    partitionKey: "activityId",
+    envVar: "ACTIVITIES_TABLE",
+    restricted: false,
+    indexes: [
+      // Each list is a Query of one index, newest date first. A deleted
+      // activity loses `dateKey` and so drops out of all three.
+      { name: "byAuthor", partitionKey: "authorId", sortKey: "dateKey" },
+      { name: "bySchool", partitionKey: "schoolId", sortKey: "dateKey" },
+      { name: "byDistrict", partitionKey: "listing", sortKey: "dateKey" },
+    ],
+  },
   audit: {
     id: "AuditLog",
     partitionKey: "month",
@@ -147,6 +160,9 @@ export const FUNCTIONS = {
   readRestrictedIncident: { entry: "read-restricted-incident", timeoutSeconds: 6, memoryMb: 512 },
   listIncidents: { entry: "list-incidents", timeoutSeconds: 10, memoryMb: 512 },
   readAudit: { entry: "read-audit", timeoutSeconds: 10, memoryMb: 512 },
+  recordActivity: { entry: "record-activity", timeoutSeconds: 10, memoryMb: 512 },
+  deleteActivity: { entry: "delete-activity", timeoutSeconds: 10, memoryMb: 512 },
+  listActivities: { entry: "list-activities", timeoutSeconds: 10, memoryMb: 512 },
   openapi: { entry: "openapi", timeoutSeconds: 5, memoryMb: 256 },
   uploadEnrollment: { entry: "upload-enrollment", timeoutSeconds: 30, memoryMb: 512 },
   createReport: { entry: "create-report", timeoutSeconds: 120, memoryMb: 1536 },
@@ -170,7 +186,7 @@ export const FUNCTIONS = {
 export type FunctionKey = keyof typeof FUNCTIONS;
 
 export interface RouteDeclaration {
-  readonly method: "GET" | "POST" | "PUT";
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** API Gateway path syntax: `{name}` is one path segment. */
   readonly path: string;
   readonly function: FunctionKey;
@@ -183,6 +199,9 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: "GET", path: "/incidents", function: "listIncidents" },
   { method: "GET", path: "/incidents/{incidentId}", function: "readIncident" },
   { method: "GET", path: "/audit", function: "readAudit" },
+  { method: "POST", path: "/activities", function: "recordActivity" },
+  { method: "GET", path: "/activities", function: "listActivities" },
+  { method: "DELETE", path: "/activities/{activityId}", function: "deleteActivity" },
   { method: "PUT", path: "/enrollment/{schoolYear}", function: "uploadEnrollment" },
   { method: "POST", path: "/reports", function: "createReport" },
   { method: "GET", path: "/reports", function: "listReports" },

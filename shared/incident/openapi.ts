@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { ACTIVITY_TYPES } from "../activity/model.ts";
+import { ActivitySchema } from "../activity/schema.ts";
 import { GATEWAY_BODIES, type GatewayStatus } from "../http/gateway-bodies.ts";
 import { RedactedIncidentSchema } from "../privacy/redact.ts";
 import { IncidentEventV1Schema } from "./schema.ts";
@@ -52,6 +54,21 @@ export const RedactedViewSchema = z.strictObject({
 
 const page = (item: z.ZodType) =>
   z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+
+const ActivityAcceptedSchema = z.strictObject({
+  activityId: z.uuid(),
+  status: z.literal("accepted"),
+});
+
+const ActivityViewSchema = z.strictObject({
+  activityId: z.uuid(),
+  schoolId: z.string(),
+  date: z.iso.date(),
+  type: z.enum(ACTIVITY_TYPES),
+  minutes: z.number().int(),
+  attendees: z.number().int().optional(),
+  recordedAt: z.iso.datetime(),
+});
 
 const AuditEntrySchema = z.strictObject({
   at: z.iso.datetime(),
@@ -161,6 +178,13 @@ export const openApiDocument = () => ({
       RedactedView: schemaOf(RedactedViewSchema),
       IncidentPage: schemaOf(page(RedactedIncidentSchema)),
       AuditPage: schemaOf(page(AuditEntrySchema)),
+      Activity: z.toJSONSchema(ActivitySchema, {
+        target: "draft-2020-12",
+        io: "input",
+        unrepresentable: "any",
+      }),
+      ActivityAccepted: schemaOf(ActivityAcceptedSchema),
+      ActivityPage: schemaOf(page(ActivityViewSchema)),
       Error: schemaOf(ErrorBodySchema),
       Gateway401: gatewayBody(401),
       Gateway429: gatewayBody(429),
@@ -351,6 +375,85 @@ export const openApiDocument = () => ({
           "400": errorResponse("VALIDATION_FAILED: the format"),
           "403": errorResponse("FORBIDDEN"),
           "404": errorResponse("NOT_FOUND (also an internal report asked for by the board)"),
+        },
+      },
+    },
+    "/activities": {
+      post: {
+        operationId: "recordActivity",
+        summary:
+          "Record an SRO activity (role sro, for one of the token's schools); idempotent by activityId",
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Activity" } } },
+        },
+        responses: {
+          "202": {
+            description:
+              "Accepted (first time, or a repeat with the same content by the same officer)",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/ActivityAccepted" } },
+            },
+          },
+          "400": errorResponse("MALFORMED_JSON: the body is not JSON"),
+          "401": errorResponse("UNAUTHENTICATED: no or bad token"),
+          "403": errorResponse("FORBIDDEN: role or school not allowed"),
+          "409": errorResponse(
+            "CONFLICT: same activityId, other content, another officer, or a deleted activity",
+          ),
+          "413": errorResponse("PAYLOAD_TOO_LARGE: body over 4 KiB"),
+          "415": errorResponse("UNSUPPORTED_MEDIA_TYPE: not application/json"),
+          "422": errorResponse("VALIDATION_FAILED, one detail per problem with its path"),
+          "503": errorResponse("UNAVAILABLE: outcome unknown, retry with the same activityId"),
+        },
+      },
+      get: {
+        operationId: "listActivities",
+        summary:
+          "Activities, newest date first: sro its own, school_admin one of its schools, district_analyst a school or the district",
+        parameters: [
+          ...listParameters,
+          {
+            name: "schoolId",
+            in: "query",
+            schema: { type: "string" },
+            description: "school_admin (required with several schools) and district_analyst only",
+          },
+        ],
+        responses: {
+          "200": {
+            description: "A page",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/ActivityPage" } },
+            },
+          },
+          "400": errorResponse("VALIDATION_FAILED"),
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN"),
+          "503": errorResponse("UNAVAILABLE"),
+        },
+      },
+    },
+    "/activities/{activityId}": {
+      delete: {
+        operationId: "deleteActivity",
+        summary: "Delete an activity you recorded, within 720 hours of recording it (role sro)",
+        parameters: [
+          {
+            name: "activityId",
+            in: "path",
+            required: true,
+            schema: { type: "string", format: "uuid" },
+          },
+        ],
+        responses: {
+          "204": { description: "Deleted" },
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN: not an officer, or more than 720 hours since recording"),
+          "404": errorResponse(
+            "NOT_FOUND: no such activity among yours (another officer's, or already deleted)",
+          ),
+          "503": errorResponse("UNAVAILABLE"),
         },
       },
     },

@@ -173,6 +173,30 @@ describe("the synthesized bundles, one request each on the local stack", () => {
     expect(audit.status).toBe(200);
     expect(audit.json.items.length).toBeGreaterThan(0);
 
+    // recordActivity, listActivities, deleteActivity.
+    const activityId = crypto.randomUUID();
+    const asAuthor = { authorization: `Bearer ${author}` };
+    const recorded = await fetch(`${s.url}/activities`, {
+      method: "POST",
+      headers: { ...asAuthor, "content-type": "application/json" },
+      body: JSON.stringify({
+        activityId,
+        schoolId: incident.schoolId,
+        date: "2025-11-04",
+        type: "parent_education",
+        minutes: 60,
+      }),
+    });
+    expect(recorded.status).toBe(202);
+    const activities = await getJson(s, analyst, "/activities");
+    expect(activities.status).toBe(200);
+    expect(activities.json.items.map((item: any) => item.activityId)).toContain(activityId);
+    const deleted = await fetch(`${s.url}/activities/${activityId}`, {
+      method: "DELETE",
+      headers: asAuthor,
+    });
+    expect(deleted.status).toBe(204);
+
     const openapi = await fetch(`${s.url}/openapi.json`);
     expect(openapi.status).toBe(200);
     expect(((await openapi.json()) as { openapi: string }).openapi).toMatch(/^3\./);

@@ -87,6 +87,8 @@ describe("stateful stack", () => {
       );
     expect(keyOf(TABLES.incidents.id)).toContain(restrictedKey);
     expect(keyOf(TABLES.intakeReceipts.id)).not.toContain(restrictedKey);
+    const pipelineKey = Object.keys(keys).find((id) => id.startsWith("PipelineKey"))!;
+    expect(keyOf(TABLES.activities.id)).toContain(pipelineKey);
     for (const key of resources(stateful, "AWS::KMS::Key")) {
       expect(key.Properties.EnableKeyRotation).toBe(true);
     }
@@ -185,6 +187,9 @@ describe("pipeline stack", () => {
     }
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(
       [
+        "GET /activities",
+        "POST /activities",
+        "DELETE /activities/{activityId}",
         "GET /audit",
         "GET /incidents",
         "GET /incidents/{incidentId}",
@@ -233,10 +238,42 @@ describe("pipeline stack", () => {
     ]);
     expect(tableGrants("ReadAuditFunction")).toEqual(["AuditLog:PutItem", "AuditLog:Query"]);
     expect(tableGrants("OpenapiFunction")).toEqual([]);
+    expect(tableGrants("RecordActivityFunction")).toEqual([
+      "Activities:PutItem",
+      "AuditLog:PutItem",
+    ]);
+    expect(tableGrants("DeleteActivityFunction")).toEqual([
+      "Activities:GetItem",
+      "Activities:UpdateItem",
+      "AuditLog:PutItem",
+    ]);
+    expect(tableGrants("ListActivitiesFunction")).toEqual(["Activities:Query", "AuditLog:PutItem"]);
+  });
+
+  it("lets the activity delete update its own table only, and the activity lists query indexes only", () => {
+    const updates = policyStatements(pipeline, "DeleteActivityFunction").filter((statement) =>
+      [statement.Action].flat().includes("dynamodb:UpdateItem"),
+    );
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(updates[0]!.Resource)).toContain(`FnGetAtt${TABLES.activities.id}`);
+    expect(JSON.stringify(updates[0]!.Resource)).not.toContain("/index/");
+    const queries = policyStatements(pipeline, "ListActivitiesFunction").filter((statement) =>
+      [statement.Action].flat().includes("dynamodb:Query"),
+    );
+    const text = JSON.stringify(queries.map((statement) => statement.Resource));
+    for (const index of TABLES.activities.indexes) expect(text).toContain(`/index/${index.name}`);
+    for (const statement of queries) {
+      for (const resource of [statement.Resource].flat()) {
+        expect(JSON.stringify(resource)).toContain("/index/");
+      }
+    }
   });
 
   it("lets no function update, delete or batch-write anything, the audit log above all", () => {
-    const all = actionsOf(policyStatements(pipeline, ""));
+    // The one exception, asserted below: the activity delete marks its own table's item.
+    const all = Object.keys(pipeline.findResources("AWS::IAM::Policy"))
+      .filter((logicalId) => !logicalId.startsWith("DeleteActivityFunction"))
+      .flatMap((logicalId) => actionsOf(policyStatements(pipeline, logicalId)));
     // Wildcards count: an action pattern that could match a forbidden action is refused too.
     const matches = (pattern: string, action: string) =>
       new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(
@@ -485,12 +522,12 @@ describe("pipeline stack", () => {
 
   it("gives the cursor signing secret to the list functions only, with its name", () => {
     expect(secretReaders("CursorSigningSecret").sort()).toEqual(
-      ["ListIncidents", "ListReports", "ReadAudit"].sort(),
+      ["ListIncidents", "ListReports", "ReadAudit", "ListActivities"].sort(),
     );
     const variables = resources(pipeline, "AWS::Lambda::Function")
       .map((fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
       .filter((names) => SETTINGS.cursorSecretArn in names);
-    expect(variables).toHaveLength(3);
+    expect(variables).toHaveLength(4);
     for (const names of variables) {
       expect(JSON.stringify(names[SETTINGS.cursorSecretArn])).toContain("CursorSigningSecret");
     }
