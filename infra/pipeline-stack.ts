@@ -200,14 +200,25 @@ export class PipelineStack extends Stack {
       TABLES.enrollment,
       ["dynamodb:PutItem"],
     );
-    // Report runs read the period from the redacted table's indexes and the
-    // year's enrollment, and write files and an index entry.
+    // Report runs read the period from the redacted table's indexes, the
+    // activities' district index and the year's enrollment, and write files
+    // and an index entry.
     const reportRunner = (key: FunctionKey) => {
       const runner = audited(key)
         .useTable(tables.redactedIncidents, TABLES.redactedIncidents, ["dynamodb:Query"], {
           indexesOnly: true,
         })
         .useTable(tables.enrollment, TABLES.enrollment, ["dynamodb:GetItem", "dynamodb:Query"])
+        // The period's activities, district-wide: that one index, never the author's or a school's.
+        .useTable(
+          tables.activities,
+          {
+            ...TABLES.activities,
+            indexes: TABLES.activities.indexes.filter((index) => index.name === "byDistrict"),
+          },
+          ["dynamodb:Query"],
+          { indexesOnly: true },
+        )
         .useTable(tables.reports, TABLES.reports, [
           "dynamodb:PutItem",
           "dynamodb:GetItem",

@@ -1,3 +1,4 @@
+import { activitiesBetween } from "#shared/adapters/activities-table.ts";
 import { loadEnrollment } from "#shared/adapters/enrollment-table.ts";
 import { redactedIncidentsBetween } from "#shared/adapters/redacted-incidents-table.ts";
 import { getReportFile, putReportFile } from "#shared/adapters/report-files.ts";
@@ -18,6 +19,7 @@ import type { RunPorts } from "#shared/report/run.ts";
 export const runPorts = (): RunPorts => ({
   loadEnrollment: (schoolYear) => unavailableOnFailure(() => loadEnrollment(schoolYear)),
   incidentsBetween: redactedIncidentsBetween,
+  activitiesBetween,
   putFile: (key, body, contentType) =>
     unavailableOnFailure(() => putReportFile(key, body, contentType)),
   putEntry: (entry, absentIds) => unavailableOnFailure(() => putReportEntry(entry, absentIds)),

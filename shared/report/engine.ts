@@ -309,6 +309,8 @@ export class ReportAccumulator {
       totals: { incidents: this.incidents, subjects: this.subjects, students: tallies.length },
       tables,
       indicators: this.indicators(),
+      // Activities are not incidents: computeReport reads them from their own table.
+      activities: null,
     };
     return parameters.public ? suppressForPublication(report, references) : report;
   }

@@ -195,6 +195,37 @@ const indicatorsSection = (report: Report) => {
   return `<ul class="indicators">${items.map((item) => `<li>${item}</li>`).join("")}</ul>`;
 };
 
+const ACTIVITY_LABELS: Record<string, string> = {
+  classroom_presentation: "Classroom presentations",
+  parent_education: "Parent education",
+  staff_training_delivered: "Training given to staff",
+  student_engagement: "Student engagement",
+  resource_linkage: "Linking students or families to services",
+  safety_planning_or_drill: "Safety planning and drills",
+  campus_patrol: "Campus patrol",
+  training_received: "Training the officers received",
+  other: "Other",
+};
+
+/** What officers did besides incidents, in hours and sessions, by kind of work. */
+const activitiesSection = (report: Report) => {
+  const { activities } = report;
+  if (activities === null) {
+    return "<p>Not included: this report was made from a file of incidents, which holds no officer activities.</p>";
+  }
+  const types = Object.entries(activities.byType);
+  if (types.length === 0) return "<p>No officer activities were recorded for this period.</p>";
+  const hours = (minutes: number) => (minutes / 60).toFixed(1);
+  const rows = types
+    .map(
+      ([type, totals]) =>
+        `<tr><th scope="row">${escapeHtml(ACTIVITY_LABELS[type] ?? type)}</th><td>${totals!.count}</td><td>${hours(totals!.minutes)}</td></tr>`,
+    )
+    .join("");
+  return `<p>Besides responding to incidents, officers recorded this work${activities.bySchool ? ` at ${activities.bySchool.length} ${activities.bySchool.length === 1 ? "school" : "schools"}` : ""}. Each activity is counted once, with the time it took.</p>
+<div class="scroll" role="region" tabindex="0" aria-label="Officer activities by kind, table"><table><thead><tr><th scope="col">Kind of activity</th><th scope="col">Times</th><th scope="col">Hours</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+};
+
 const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;max-width:60rem;margin:0 auto;padding:1.5rem;overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:2px solid #1d2330}.scroll table{min-width:32rem}
@@ -251,6 +282,8 @@ export const reportHtml = (report: Report): string => {
   }</section>
 <h2>Policy indicators</h2>
 <section class="policy">${indicatorsSection(report)}</section>
+<h2>Officer activities</h2>
+<section class="activities">${activitiesSection(report)}</section>
 ${decisionSections}
 <h2>How to read this report</h2>
 <section class="method">

@@ -55,6 +55,15 @@ export interface Indicators {
   justiceVersusSupport: Indicator & { supportCount: number | null };
 }
 
+/** Count and minutes per activity type; a type with no activity is absent. */
+export type ActivityTotals = Partial<Record<string, { count: number; minutes: number }>>;
+
+/** SRO activities of the period and scope (contracts section 9); public: `byType` only. */
+export interface ActivitySummary {
+  byType: ActivityTotals;
+  bySchool?: Array<{ schoolId: string; byType: ActivityTotals }>;
+}
+
 export interface Report {
   reportVersion: 1;
   schoolYear: string;
@@ -64,4 +73,9 @@ export interface Report {
   totals: { incidents: number | null; subjects: number | null; students: number | null };
   tables: ReportTable[];
   indicators: Indicators;
+  /**
+   * Null where the report was made without the activities table: the CLI
+   * from files reads incidents only, and null says "not known", not "none".
+   */
+  activities: ActivitySummary | null;
 }

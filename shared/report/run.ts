@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { periodKeys } from "../http/list-query.ts";
 import type { RedactedIncident } from "../privacy/redact.ts";
 import { nextDate, startOfDay } from "../time/zoned.ts";
+import { type ActivityFacts, summarizeActivities } from "./activities.ts";
 import { reportCsv } from "./csv.ts";
 import { type Report, ReportAccumulator } from "./engine.ts";
 import type { Enrollment } from "./enrollment.ts";
@@ -41,6 +42,8 @@ export interface RunPorts {
     fromKey: string;
     toKey: string;
   }): AsyncIterable<RedactedIncident>;
+  /** Every activity dated in the period, district-wide, from an index (never a scan). */
+  activitiesBetween(period: { from: string; to: string }): AsyncIterable<ActivityFacts>;
   putFile(key: string, body: string, contentType: string): Promise<void>;
   /**
    * Writes the entry in one conditional write: only if no entry with its id
@@ -122,7 +125,11 @@ export const computeReport = async (request: ReportRequest, ports: RunPorts): Pr
   })) {
     accumulator.add(incident);
   }
-  return accumulator.report(enrollment);
+  const report = accumulator.report(enrollment);
+  return {
+    ...report,
+    activities: await summarizeActivities(request, ports.activitiesBetween(request.period)),
+  };
 };
 
 /**

@@ -603,6 +603,7 @@ describe("pipeline stack", () => {
 
   it("gives the report functions exactly the table access they use", () => {
     const runner = [
+      "Activities:Query",
       "AuditLog:PutItem",
       "Enrollment:GetItem",
       "Enrollment:Query",
@@ -613,6 +614,19 @@ describe("pipeline stack", () => {
     ];
     expect(tableGrants("CreateReportFunction")).toEqual(runner);
     expect(tableGrants("ScheduledReportsFunction")).toEqual(runner);
+    for (const prefix of ["CreateReportFunction", "ScheduledReportsFunction"]) {
+      const activityQueries = policyStatements(pipeline, prefix).filter((statement) =>
+        JSON.stringify(statement.Resource).includes(`FnGetAtt${TABLES.activities.id}`),
+      );
+      expect(activityQueries.map((statement) => [statement.Action].flat())).toEqual([
+        ["dynamodb:Query"],
+      ]);
+      const resources = [activityQueries[0]!.Resource]
+        .flat()
+        .map((resource) => JSON.stringify(resource));
+      expect(resources).toHaveLength(1);
+      expect(resources[0]).toContain("/index/byDistrict");
+    }
     expect(tableGrants("ListReportsFunction")).toEqual(["AuditLog:PutItem", "Reports:Query"]);
     expect(tableGrants("ReadReportFunction")).toEqual(["AuditLog:PutItem", "Reports:GetItem"]);
     expect(tableGrants("UploadEnrollmentFunction")).toEqual([

@@ -42,6 +42,23 @@ const events = Array.from({ length: 60 }, (_, index) => {
   return incident;
 });
 
+const activity = (schoolId: string, date: string, type: string, minutes: number) => ({
+  activityId: crypto.randomUUID(),
+  schoolId,
+  date,
+  type,
+  minutes,
+});
+/** In the year: two schools, three types; then one of the year before, and one deleted. */
+const activities = [
+  activity(SCHOOL, "2025-09-15", "classroom_presentation", 50),
+  activity(SCHOOL, "2025-10-20", "classroom_presentation", 40),
+  activity(OTHER_SCHOOL, "2025-10-05", "parent_education", 90),
+  activity(OTHER_SCHOOL, "2025-09-10", "campus_patrol", 120),
+  activity(SCHOOL, "2025-06-30", "other", 30),
+  activity(SCHOOL, "2025-11-01", "resource_linkage", 20),
+];
+
 const dimensions = ["raceEthnicity", "gender", "disability", "englishLearner", "gradeBand"];
 const enrollmentCsv = [
   "schoolYear,schoolId,dimension,group,enrollment",
@@ -88,6 +105,19 @@ beforeAll(async () => {
   board = await tokenFor(stack, "board", "board-1");
   const sro = await tokenFor(stack, "sro", "officer-1", [SCHOOL, OTHER_SCHOOL]);
   for (const event of events) expect((await postIncident(stack, sro, event)).status).toBe(202);
+  for (const activity of activities) {
+    const response = await fetch(`${stack.url}/activities`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sro}`, "content-type": "application/json" },
+      body: JSON.stringify(activity),
+    });
+    expect(response.status).toBe(202);
+  }
+  const deleted = await fetch(`${stack.url}/activities/${activities.at(-1)!.activityId}`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${sro}` },
+  });
+  expect(deleted.status).toBe(204);
   await waitFor(
     async () => {
       const page = await getJson(stack, analyst, "/incidents?limit=200");
@@ -145,12 +175,32 @@ describe("reports through the pipeline", () => {
     const json = await file(analyst, reportId);
     expect(json.status).toBe(200);
     expect(JSON.parse(json.text).totals.incidents).toBe(events.length);
+    // The period's activities by date, the deleted one and last year's left out.
+    const bySchool = {
+      [SCHOOL]: { classroom_presentation: { count: 2, minutes: 90 } },
+      [OTHER_SCHOOL]: {
+        parent_education: { count: 1, minutes: 90 },
+        campus_patrol: { count: 1, minutes: 120 },
+      },
+    };
+    expect(JSON.parse(json.text).activities).toEqual({
+      byType: {
+        classroom_presentation: { count: 2, minutes: 90 },
+        parent_education: { count: 1, minutes: 90 },
+        campus_patrol: { count: 1, minutes: 120 },
+      },
+      bySchool: [SCHOOL, OTHER_SCHOOL]
+        .sort()
+        .map((schoolId) => ({ schoolId, byType: bySchool[schoolId] })),
+    });
     const csv = await file(analyst, reportId, "csv");
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     const html = await file(analyst, reportId, "html");
     expect(html.headers.get("content-type")).toMatch(/^text\/html/);
     expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
     expect(html.text).toContain("<svg");
+    expect(html.text).toContain("Officer activities");
+    expect(html.text).toContain("Classroom presentations</th><td>2</td><td>1.5</td>");
     expect(html.text).not.toMatch(/<script|https?:\/\//i);
   });
 
@@ -168,7 +218,13 @@ describe("reports through the pipeline", () => {
       "2025-26",
     ]);
     expect(cli.status).toBe(0);
-    expect(cli.stdout).toBe((await file(analyst, reportId)).text);
+    // The CLI reads a file of incidents only: its activities are null (not
+    // known), and everything else is byte for byte the pipeline's.
+    const stored = (await file(analyst, reportId)).text;
+    expect(JSON.parse(cli.stdout).activities).toBeNull();
+    expect(cli.stdout).toBe(
+      `${JSON.stringify({ ...JSON.parse(stored), activities: null }, null, 2)}\n`,
+    );
 
     // Without --incidents the CLI asks the running stack, and gets the same bytes.
     // (Run without blocking: the stack answering it lives in this process.)
@@ -181,7 +237,7 @@ describe("reports through the pipeline", () => {
       stack.dataDir,
     ]);
     expect(asked.stderr).toBe("");
-    expect(asked.stdout).toBe(cli.stdout);
+    expect(asked.stdout).toBe(stored);
 
     const school = await postReport(analyst, {
       schoolYear: "2025-26",
@@ -210,7 +266,15 @@ describe("reports through the pipeline", () => {
       "--min-n",
       "5",
     ]);
-    expect(schoolCli.stdout).toBe((await file(analyst, school.json.reportId)).text);
+    const schoolReport = JSON.parse((await file(analyst, school.json.reportId)).text);
+    expect(JSON.parse(schoolCli.stdout)).toEqual({ ...schoolReport, activities: null });
+    // The school's activities dated in the period only.
+    expect(schoolReport.activities).toEqual({
+      byType: { parent_education: { count: 1, minutes: 90 } },
+      bySchool: [
+        { schoolId: OTHER_SCHOOL, byType: { parent_education: { count: 1, minutes: 90 } } },
+      ],
+    });
   });
 
   it("publishes a public period once, and shows the board public reports only", async () => {
@@ -230,6 +294,10 @@ describe("reports through the pipeline", () => {
     expect(page.text).toContain("Public report");
     const publicJson = JSON.parse((await file(board, first.json.reportId)).text);
     expect(publicJson.parameters.public).toBe(true);
+    // The district's totals only: per school they would describe one officer's work.
+    expect(Object.keys(publicJson.activities)).toEqual(["byType"]);
+    expect(publicJson.activities.byType.classroom_presentation).toEqual({ count: 2, minutes: 90 });
+    expect(page.text).not.toContain(OTHER_SCHOOL);
   });
 
   it("names no user to the board; analysts see who asked", async () => {

@@ -5,6 +5,8 @@ import { recordActivity } from "../../shared/activity/record.ts";
 import { validateActivity } from "../../shared/activity/schema.ts";
 import type { Principal } from "../../shared/auth/claims.ts";
 import { ApiError } from "../../shared/http/errors.ts";
+import { summarizeActivities } from "../../shared/report/activities.ts";
+import type { ReportRequest } from "../../shared/report/request.ts";
 
 const officer: Principal = { userId: "officer-1", role: "sro", schoolIds: new Set(["LIN-HS"]) };
 const HOUR = 3_600_000;
@@ -116,5 +118,42 @@ describe("recording an activity", () => {
       repeat: true,
     });
     expect(store.items.size).toBe(1);
+  });
+});
+
+describe("a report's activities", () => {
+  const facts = async function* () {
+    yield { schoolId: "B", date: "2025-09-30", type: "other", minutes: 5 } as const;
+    yield { schoolId: "A", date: "2025-09-01", type: "campus_patrol", minutes: 60 } as const;
+    yield { schoolId: "A", date: "2025-09-02", type: "campus_patrol", minutes: 30 } as const;
+    yield { schoolId: "A", date: "2025-10-01", type: "other", minutes: 999 } as const;
+  };
+  const request = (scope: ReportRequest["scope"], isPublic = false) =>
+    ({
+      period: { from: "2025-09-01", to: "2025-09-30" },
+      scope,
+      parameters: { public: isPublic },
+    }) as Pick<ReportRequest, "period" | "scope" | "parameters">;
+
+  it("totals the period's activities by type and by school, types in the contract's order", async () => {
+    const summary = await summarizeActivities(request({ level: "district" }), facts());
+    expect(summary).toEqual({
+      byType: { campus_patrol: { count: 2, minutes: 90 }, other: { count: 1, minutes: 5 } },
+      bySchool: [
+        { schoolId: "A", byType: { campus_patrol: { count: 2, minutes: 90 } } },
+        { schoolId: "B", byType: { other: { count: 1, minutes: 5 } } },
+      ],
+    });
+    expect(Object.keys(summary.byType)).toEqual(["campus_patrol", "other"]);
+  });
+
+  it("keeps a school report to its school, and gives a public report the district's totals only", async () => {
+    const school = await summarizeActivities(request({ level: "school", schoolId: "B" }), facts());
+    expect(school.byType).toEqual({ other: { count: 1, minutes: 5 } });
+    expect(school.bySchool?.map((entry) => entry.schoolId)).toEqual(["B"]);
+    const published = await summarizeActivities(request({ level: "district" }, true), facts());
+    expect(published).toEqual({
+      byType: { campus_patrol: { count: 2, minutes: 90 }, other: { count: 1, minutes: 5 } },
+    });
   });
 });

@@ -311,7 +311,10 @@ describe("the report engine", () => {
       "totals",
       "tables",
       "indicators",
+      "activities",
     ]);
+    // The engine reads incidents only; computeReport adds the activities.
+    expect(report.activities).toBeNull();
   });
 });
 

@@ -272,6 +272,7 @@ const memoryPorts = (options: { failFirstPutEntry?: boolean } = {}) => {
   const ports: RunPorts = {
     loadEnrollment: async () => enrollment,
     incidentsBetween: async function* () {},
+    activitiesBetween: async function* () {},
     putFile: async (key, body) => {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
       if (files.has(key)) throw new Error(`overwrote ${key}`);
