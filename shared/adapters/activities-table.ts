@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../resources/declarations.ts";
 import type { ActivityQuery } from "../activity/list.ts";
 import type { StoredActivity } from "../activity/model.ts";
 import type { TakenId } from "../activity/record.ts";
 import { requireEnv } from "../config.ts";
 import { dynamo } from "./clients/dynamo.ts";
+import { queryKeyRange } from "./key-range-page.ts";
 
 const tableName = () => requireEnv(TABLES.activities.envVar);
 const [byAuthor, bySchool, byDistrict] = TABLES.activities.indexes;
@@ -71,26 +72,19 @@ export const markActivityDeleted = async (
 
 export const queryActivities = async (query: ActivityQuery) => {
   const index = INDEXES[query.by];
-  const { Items = [], LastEvaluatedKey } = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index.name,
-      KeyConditionExpression: "#p = :p AND #s BETWEEN :from AND :to",
-      ExpressionAttributeNames: { "#p": index.partitionKey, "#s": index.sortKey },
-      ExpressionAttributeValues: {
-        ":p": query.partition,
-        ":from": query.fromKey,
-        ":to": query.toKey,
-      },
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
-    }),
-  );
-  return {
-    activities: Items as StoredActivity[],
-    lastKey: LastEvaluatedKey as Record<string, string> | undefined,
-  };
+  const { items, lastKey } = await queryKeyRange({
+    tableName: tableName(),
+    indexName: index.name,
+    partitionKey: index.partitionKey,
+    partition: query.partition,
+    sortKey: index.sortKey,
+    fromKey: query.fromKey,
+    toKey: query.toKey,
+    limit: query.limit,
+    newestFirst: true,
+    ...(query.startKey ? { startKey: query.startKey } : {}),
+  });
+  return { activities: items as StoredActivity[], lastKey };
 };
 
 /** Every activity dated in a period, district-wide, page by page from the district index. */

@@ -1,9 +1,10 @@
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../resources/declarations.ts";
 import { type AuditEntry, type AuditItem, toAuditItem } from "../audit/entry.ts";
 import type { AuditQuery } from "../audit/list.ts";
 import { requireEnv } from "../config.ts";
 import { dynamo } from "./clients/dynamo.ts";
+import { queryKeyRange } from "./key-range-page.ts";
 
 const tableName = () => requireEnv(TABLES.audit.envVar);
 const [byUser] = TABLES.audit.indexes;
@@ -25,24 +26,17 @@ export const appendAuditEntry = async (entry: AuditEntry): Promise<void> => {
 /** One page, newest first. */
 export const queryAudit = async (query: AuditQuery) => {
   const byUserIndex = query.userId !== undefined;
-  const { Items = [], LastEvaluatedKey } = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      ...(byUserIndex ? { IndexName: byUser!.name } : {}),
-      KeyConditionExpression: "#p = :p AND entryKey BETWEEN :from AND :to",
-      ExpressionAttributeNames: { "#p": byUserIndex ? "userId" : "month" },
-      ExpressionAttributeValues: {
-        ":p": byUserIndex ? query.userId : query.month,
-        ":from": query.fromKey,
-        ":to": query.toKey,
-      },
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
-    }),
-  );
-  return {
-    items: Items as AuditItem[],
-    lastKey: LastEvaluatedKey as Record<string, string> | undefined,
-  };
+  const { items, lastKey } = await queryKeyRange({
+    tableName: tableName(),
+    ...(byUserIndex ? { indexName: byUser!.name } : {}),
+    partitionKey: byUserIndex ? "userId" : "month",
+    partition: (byUserIndex ? query.userId : query.month) as string,
+    sortKey: "entryKey",
+    fromKey: query.fromKey,
+    toKey: query.toKey,
+    limit: query.limit,
+    newestFirst: true,
+    ...(query.startKey ? { startKey: query.startKey } : {}),
+  });
+  return { items: items as AuditItem[], lastKey };
 };

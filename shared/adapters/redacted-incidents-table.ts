@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { RedactedQuery } from "../incident/list.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
 import { dynamo } from "./clients/dynamo.ts";
+import { queryKeyRange } from "./key-range-page.ts";
 import { putOnce } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.redactedIncidents.envVar);
@@ -23,25 +24,19 @@ export const getRedacted = async (incidentKey: string): Promise<RedactedRecord |
 /** One page from the school or district index, oldest first. */
 export const queryRedacted = async (query: RedactedQuery) => {
   const index = query.schoolId ? bySchool! : byDistrict!;
-  const { Items = [], LastEvaluatedKey } = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index.name,
-      KeyConditionExpression: "#p = :p AND #s BETWEEN :from AND :to",
-      ExpressionAttributeNames: { "#p": index.partitionKey, "#s": index.sortKey },
-      ExpressionAttributeValues: {
-        ":p": query.schoolId ?? "district",
-        ":from": query.fromKey,
-        ":to": query.toKey,
-      },
-      Limit: query.limit,
-      ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
-    }),
-  );
-  return {
-    records: Items as RedactedRecord[],
-    lastKey: LastEvaluatedKey as Record<string, string> | undefined,
-  };
+  const { items, lastKey } = await queryKeyRange({
+    tableName: tableName(),
+    indexName: index.name,
+    partitionKey: index.partitionKey,
+    partition: query.schoolId ?? "district",
+    sortKey: index.sortKey,
+    fromKey: query.fromKey,
+    toKey: query.toKey,
+    limit: query.limit,
+    newestFirst: false,
+    ...(query.startKey ? { startKey: query.startKey } : {}),
+  });
+  return { records: items as RedactedRecord[], lastKey };
 };
 
 /** Every redacted incident of a period, page by page from the index: memory holds one page. */

@@ -1,9 +1,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
 import type { EntryOutcome, ReportEntry } from "../report/run.ts";
 import { dynamo } from "./clients/dynamo.ts";
+import { queryKeyRange } from "./key-range-page.ts";
 import { putOnce } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.reports.envVar);
@@ -74,26 +75,22 @@ export const queryReportEntries = async (query: {
   startKey?: Record<string, string>;
 }) => {
   const index = query.publicOnly ? publicByTime! : byTime!;
-  const { Items = [], LastEvaluatedKey } = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index.name,
-      KeyConditionExpression: "#p = :p AND createdKey BETWEEN :from AND :to",
-      ExpressionAttributeNames: { "#p": index.partitionKey },
-      ExpressionAttributeValues: {
-        ":p": query.publicOnly ? "public" : "all",
-        ":from": query.fromKey,
-        ":to": query.toKey,
-      },
-      ScanIndexForward: false,
-      Limit: query.limit,
-      ...(query.startKey ? { ExclusiveStartKey: query.startKey } : {}),
-    }),
-  );
+  const { items, lastKey } = await queryKeyRange({
+    tableName: tableName(),
+    indexName: index.name,
+    partitionKey: index.partitionKey,
+    partition: query.publicOnly ? "public" : "all",
+    sortKey: "createdKey",
+    fromKey: query.fromKey,
+    toKey: query.toKey,
+    limit: query.limit,
+    newestFirst: true,
+    ...(query.startKey ? { startKey: query.startKey } : {}),
+  });
   return {
-    entries: Items.map(
+    entries: items.map(
       ({ listing: _l, createdKey: _k, publicListing: _p, ...entry }) => entry as ReportEntry,
     ),
-    lastKey: LastEvaluatedKey as Record<string, string> | undefined,
+    lastKey,
   };
 };

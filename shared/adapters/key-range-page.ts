@@ -1,0 +1,33 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamo } from "./clients/dynamo.ts";
+
+/** One page of a partition's sort-key range: every list the API serves is one of these. */
+export interface KeyRangePage {
+  tableName: string;
+  /** Absent: the table's own key. */
+  indexName?: string;
+  partitionKey: string;
+  partition: string;
+  sortKey: string;
+  fromKey: string;
+  toKey: string;
+  limit: number;
+  newestFirst: boolean;
+  startKey?: Record<string, string>;
+}
+
+export const queryKeyRange = async (page: KeyRangePage) => {
+  const { Items = [], LastEvaluatedKey } = await dynamo().send(
+    new QueryCommand({
+      TableName: page.tableName,
+      ...(page.indexName ? { IndexName: page.indexName } : {}),
+      KeyConditionExpression: "#p = :p AND #s BETWEEN :from AND :to",
+      ExpressionAttributeNames: { "#p": page.partitionKey, "#s": page.sortKey },
+      ExpressionAttributeValues: { ":p": page.partition, ":from": page.fromKey, ":to": page.toKey },
+      ScanIndexForward: !page.newestFirst,
+      Limit: page.limit,
+      ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),
+    }),
+  );
+  return { items: Items, lastKey: LastEvaluatedKey as Record<string, string> | undefined };
+};
