@@ -169,8 +169,11 @@ const indicatorsSection = (report: Report) => {
     value !== null
       ? String(value)
       : covered
-        ? `a number ${WITHHELD}`
+        ? "an undisclosed number"
         : `fewer than ${parameters.minCell}`;
+  // Before a noun: "an undisclosed number of citations", "12 citations".
+  const figureOf = (value: number | null, covered = false) =>
+    value === null && covered ? `${figure(value, covered)} of` : figure(value, covered);
   const categories = escapeHtml(
     listText(
       parameters.routineDisciplineCategories.map((category) => `“${category.replace(/_/g, " ")}”`),
@@ -187,12 +190,15 @@ const indicatorsSection = (report: Report) => {
   const items = [
     `${figure(routine.count)} of ${figure(routine.base)} incidents${shareText(routine.share)} were routine discipline referred by staff. <span class="muted">Incidents a staff member called the officer in for, in the categories ${categories}.</span>`,
     `${figure(mentalHealth.count)} of ${figure(mentalHealth.base)} incidents${shareText(mentalHealth.share)} were a mental health crisis. <span class="muted">Incidents in that category, or in which a student was placed on a psychiatric hold.</span>`,
-    `In ${figure(useOfForce.count, cover?.useOfForceCount)} of ${figure(useOfForce.base, cover?.useOfForceBase)} student contacts${shareText(useOfForce.share)} the officer used force. <span class="muted">A contact is one student in one incident; a student in two incidents is two contacts.</span>`,
-    `In ${figure(restraint.count, cover?.restraintElementary)} of ${figure(restraint.base, cover?.restraintElementary)} contacts with elementary students${shareText(restraint.share)} the student was handcuffed. <span class="muted">Students in grades TK to 5, counted per incident.</span>`,
-    `${figure(underTwelve.count)} of ${figure(underTwelve.base, cover?.justiceCount)} citations, arrests or referrals to prosecution${shareText(underTwelve.share)} were of children under 12. <span class="muted">California's juvenile court takes no one younger than 12; a contact with no recorded age is not counted as under 12.</span>`,
+    `In ${figure(useOfForce.count, cover?.useOfForceCount)} of ${figureOf(useOfForce.base, cover?.useOfForceBase)} student contacts${shareText(useOfForce.share)} the officer used force. <span class="muted">A contact is one student in one incident; a student in two incidents is two contacts.</span>`,
+    `In ${figure(restraint.count, cover?.restraintElementary)} of ${figureOf(restraint.base, cover?.restraintElementary)} contacts with elementary students${shareText(restraint.share)} the student was handcuffed. <span class="muted">Students in grades TK to 5, counted per incident.</span>`,
+    `${figure(underTwelve.count)} of ${figureOf(underTwelve.base, cover?.justiceCount)} citations, arrests or referrals to prosecution${shareText(underTwelve.share)} were of children under 12. <span class="muted">California's juvenile court takes no one younger than 12; a contact with no recorded age is not counted as under 12.</span>`,
     `Students were cited, arrested or referred to prosecution ${figure(versus.count, cover?.justiceCount)} times and referred to support services ${figure(versus.supportCount, cover?.supportCount)} times${versus.share === null ? "" : `: ${(versus.share * 100).toFixed(1)}% of these outcomes were the justice system`}. <span class="muted">Per student per incident; a student both cited and referred to support counts on both sides.</span>`,
   ];
-  return `<ul class="indicators">${items.map((item) => `<li>${item}</li>`).join("")}</ul>`;
+  const undisclosed = items.some((item) => item.includes("an undisclosed number"))
+    ? `<p class="muted">An undisclosed number is ${WITHHELD}: with the other published numbers it would let someone work out a hidden count.</p>`
+    : "";
+  return `<ul class="indicators">${items.map((item) => `<li>${item}</li>`).join("")}</ul>${undisclosed}`;
 };
 
 const ACTIVITY_LABELS: Record<string, string> = {
