@@ -143,35 +143,21 @@ export class StatefulStack extends Stack {
     // The district secret behind student keys. Retained and never rotated:
     // a new secret would give every student a new key and break the report's
     // count of distinct students across incidents.
-    this.studentKeySecret = new Secret(this, "StudentKeySecret", {
+    this.studentKeySecret = this.hmacSecret("StudentKeySecret", {
       description: "HMAC key for pseudonymous student keys (never rotate: keys would change)",
-      encryptionKey: this.pipelineKey,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
+      whyNotRotated:
+        "Rotating the HMAC key would change every student's pseudonymous key and break counts of distinct students across periods.",
     });
-    NagSuppressions.addResourceSuppressions(this.studentKeySecret, [
-      {
-        id: "AwsSolutions-SMG4",
-        reason:
-          "Rotating the HMAC key would change every student's pseudonymous key and break counts of distinct students across periods.",
-      },
-    ]);
 
     // Cursors are short-lived: a new key only makes outstanding cursors
     // invalid (a 400), and clients list again from the first page.
-    this.cursorSecret = new Secret(this, "CursorSigningSecret", {
+    this.cursorSecret = this.hmacSecret("CursorSigningSecret", {
       description: "HMAC key that signs pagination cursors (not the student key secret)",
-      encryptionKey: this.pipelineKey,
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.DESTROY,
+      whyNotRotated:
+        "Rotation needs a rotation function for a key that only signs pagination cursors; replacing the secret (a redeploy) rotates it, costing clients nothing but a fresh first page.",
     });
-    NagSuppressions.addResourceSuppressions(this.cursorSecret, [
-      {
-        id: "AwsSolutions-SMG4",
-        reason:
-          "Rotation needs a rotation function for a key that only signs pagination cursors; replacing the secret (a redeploy) rotates it, costing clients nothing but a fresh first page.",
-      },
-    ]);
 
     this.userPool = new UserPool(this, "Users", {
       selfSignUpEnabled: false,
@@ -224,5 +210,26 @@ export class StatefulStack extends Stack {
           "The Plus feature plan (threat protection) is a per-user paid plan a district opts into; every user already needs MFA and a 14-character password.",
       },
     ]);
+  }
+
+  /** A generated HMAC key under the pipeline key; neither secret is rotated, each for its reason. */
+  private hmacSecret(
+    id: string,
+    {
+      description,
+      removalPolicy,
+      whyNotRotated,
+    }: { description: string; removalPolicy: RemovalPolicy; whyNotRotated: string },
+  ): Secret {
+    const secret = new Secret(this, id, {
+      description,
+      encryptionKey: this.pipelineKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy,
+    });
+    NagSuppressions.addResourceSuppressions(secret, [
+      { id: "AwsSolutions-SMG4", reason: whyNotRotated },
+    ]);
+    return secret;
   }
 }

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { ApiError } from "../http/errors.ts";
+import { issueToDetail } from "../http/issues.ts";
 import { parseJsonRequestBody, type RawBody } from "../http/json-body.ts";
-import { formatPath } from "../incident/forbidden.ts";
 import { isCalendarDate } from "../time/zoned.ts";
 import { ACTIVITY_TYPES, type Activity } from "./model.ts";
 
@@ -55,10 +55,7 @@ export const validateActivity = (body: unknown): Activity => {
     throw new ApiError(
       "VALIDATION_FAILED",
       "The activity does not match the contract.",
-      result.error.issues.map((issue) => ({
-        path: formatPath(issue.path as Array<string | number>) || "$",
-        message: issue.message,
-      })),
+      result.error.issues.map(issueToDetail),
     );
   }
   return result.data;

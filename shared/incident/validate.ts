@@ -1,5 +1,5 @@
-import type { z } from "zod";
-import { ApiError, type ErrorDetail } from "../http/errors.ts";
+import { ApiError } from "../http/errors.ts";
+import { issueToDetail } from "../http/issues.ts";
 import { parseJsonRequestBody, type RawBody } from "../http/json-body.ts";
 import { findForbiddenFields, findForbiddenTerms, formatPath, type JsonPath } from "./forbidden.ts";
 import {
@@ -12,12 +12,6 @@ import {
 } from "./schema.ts";
 
 export const MAX_BODY_BYTES = 256 * 1024;
-
-/** Zod's messages name the expectation, never the input (see `contractObject`). */
-export const issueToDetail = (issue: z.core.$ZodIssue): ErrorDetail => ({
-  path: formatPath(issue.path as Array<string | number>) || "$",
-  message: issue.message,
-});
 
 /** The incident body: application/json of at most 256 KiB (the 415, 413 and 400 rows of the contract). */
 export const parseJsonBody = (raw: RawBody): unknown =>
