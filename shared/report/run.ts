@@ -26,6 +26,10 @@ export interface ReportEntry {
   scope: ReportRequest["scope"];
   public: boolean;
   files: { json: string; csv: string; html: string };
+  /** Absent for a period report; a trend's `schoolYear` and `period` are its last year and whole span. */
+  reportType?: "trend";
+  schoolYears?: string[];
+  partition?: Partition;
 }
 
 /**
@@ -100,31 +104,48 @@ const publishedPartition = async (
   return others[found.findIndex((entry) => entry !== undefined)]?.partition;
 };
 
-/** Computes a report from the redacted incidents of its period (read from an index, never a scan). */
-export const computeReport = async (request: ReportRequest, ports: RunPorts): Promise<Report> => {
-  const enrollment = await ports.loadEnrollment(request.schoolYear);
+/** A school year's enrollment, or a refusal that says how to provide it. */
+export const requireEnrollment = async (
+  schoolYear: string,
+  ports: Pick<RunPorts, "loadEnrollment">,
+  field: string,
+): Promise<Enrollment> => {
+  const enrollment = await ports.loadEnrollment(schoolYear);
   if (!enrollment) {
     throw new ReportInputError(
-      `No enrollment has been uploaded for ${request.schoolYear}: upload it first (PUT /enrollment/${request.schoolYear}).`,
-      "schoolYear",
+      `No enrollment has been uploaded for ${schoolYear}: upload it first (PUT /enrollment/${schoolYear}).`,
+      field,
     );
   }
+  return enrollment;
+};
+
+/**
+ * The redacted incidents of a span of dates and a scope, read from an index
+ * (never a scan), with a margin on both ends: where clocks fall back across
+ * midnight a date starts before its second midnight. Each accumulator keeps
+ * exactly the incidents whose calendar date is in its own period.
+ */
+export const incidentsAround = (
+  request: Pick<ReportRequest, "period" | "scope" | "parameters">,
+  ports: Pick<RunPorts, "incidentsBetween">,
+): AsyncIterable<RedactedIncident> => {
   const { timeZone } = request.parameters;
-  // A margin on both ends: where clocks fall back across midnight a date
-  // starts before its second midnight. The accumulator keeps exactly the
-  // incidents whose calendar date is in the period.
   const margin = 14 * 3_600_000;
-  const keys = periodKeys(
-    new Date(startOfDay(request.period.from, timeZone).getTime() - margin),
-    new Date(startOfDay(nextDate(request.period.to), timeZone).getTime() + margin),
-  );
-  const accumulator = new ReportAccumulator(request);
-  for await (const incident of ports.incidentsBetween({
+  return ports.incidentsBetween({
     ...(request.scope.level === "school" ? { schoolId: request.scope.schoolId } : {}),
-    ...keys,
-  })) {
-    accumulator.add(incident);
-  }
+    ...periodKeys(
+      new Date(startOfDay(request.period.from, timeZone).getTime() - margin),
+      new Date(startOfDay(nextDate(request.period.to), timeZone).getTime() + margin),
+    ),
+  });
+};
+
+/** Computes a report from the redacted incidents of its period (read from an index, never a scan). */
+export const computeReport = async (request: ReportRequest, ports: RunPorts): Promise<Report> => {
+  const enrollment = await requireEnrollment(request.schoolYear, ports, "schoolYear");
+  const accumulator = new ReportAccumulator(request);
+  for await (const incident of incidentsAround(request, ports)) accumulator.add(incident);
   const report = accumulator.report(enrollment);
   return {
     ...report,
