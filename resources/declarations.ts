@@ -108,7 +108,13 @@ export const TABLES = {
     sortKey: "entryKey",
     envVar: "AUDIT_TABLE",
     restricted: false,
-    indexes: [{ name: "byUser", partitionKey: "userId", sortKey: "entryKey" }],
+    // The custodian's searches: each is a Query of one index (docs/privacy.md).
+    // An entry without a target is left out of byTarget only.
+    indexes: [
+      { name: "byUser", partitionKey: "userId", sortKey: "entryKey" },
+      { name: "byAction", partitionKey: "action", sortKey: "entryKey" },
+      { name: "byTarget", partitionKey: "target", sortKey: "entryKey" },
+    ],
     timeToLiveAttribute: "expiresAt",
   },
 } as const satisfies Record<string, TableDeclaration>;

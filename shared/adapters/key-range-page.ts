@@ -14,16 +14,34 @@ export interface KeyRangePage {
   limit: number;
   newestFirst: boolean;
   startKey?: Record<string, string>;
+  /**
+   * Attributes that must equal these values, checked by DynamoDB after it
+   * reads the key range: `limit` counts the items read, so a page may be short.
+   */
+  equals?: Record<string, string>;
 }
 
 export const queryKeyRange = async (page: KeyRangePage) => {
+  const equals = Object.entries(page.equals ?? {});
   const { Items = [], LastEvaluatedKey } = await dynamo().send(
     new QueryCommand({
       TableName: page.tableName,
       ...(page.indexName ? { IndexName: page.indexName } : {}),
       KeyConditionExpression: "#p = :p AND #s BETWEEN :from AND :to",
-      ExpressionAttributeNames: { "#p": page.partitionKey, "#s": page.sortKey },
-      ExpressionAttributeValues: { ":p": page.partition, ":from": page.fromKey, ":to": page.toKey },
+      ...(equals.length > 0
+        ? { FilterExpression: equals.map((_, index) => `#f${index} = :f${index}`).join(" AND ") }
+        : {}),
+      ExpressionAttributeNames: {
+        "#p": page.partitionKey,
+        "#s": page.sortKey,
+        ...Object.fromEntries(equals.map(([name], index) => [`#f${index}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ":p": page.partition,
+        ":from": page.fromKey,
+        ":to": page.toKey,
+        ...Object.fromEntries(equals.map(([, value], index) => [`:f${index}`, value])),
+      },
       ScanIndexForward: !page.newestFirst,
       Limit: page.limit,
       ...(page.startKey ? { ExclusiveStartKey: page.startKey } : {}),

@@ -6,10 +6,18 @@ import type { AuditNote } from "../http/handler.ts";
 import { type Page, parseListQuery, periodKeys } from "../http/list-query.ts";
 import { type AuditEntry, type AuditItem, fromAuditItem, retentionDays } from "./entry.ts";
 
+/** The attributes a custodian may search by; each has an index, so a search is a Query. */
+export type AuditFilterName = "userId" | "action" | "target";
+export type AuditFilter = Partial<Record<AuditFilterName, string>>;
+
 export interface AuditQuery {
-  /** A month partition, or a user for the by-user index. */
-  month?: string;
-  userId?: string;
+  /**
+   * The partition read: a month of the table itself, or one value of the
+   * by-user, by-action or by-target index.
+   */
+  partition: { by: "month" | AuditFilterName; value: string };
+  /** Equality on the other searched attributes, applied within the key range. */
+  filter: AuditFilter;
   fromKey: string;
   toKey: string;
   limit: number;
@@ -25,11 +33,22 @@ export interface AuditListPorts {
 }
 
 const UserParam = z.string().min(1).max(256);
+/** Actions are the frame's names (`incident.read_unredacted`): lower-case words joined by dots. */
+const ActionParam = z
+  .string()
+  .max(64)
+  .regex(/^[a-z_]{1,32}(\.[a-z_]{1,32}){0,3}$/, "must be an action such as incident.read");
+// A target is an id or `kind:id`: one line, bounded.
+const TargetParam = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((value) => !/\p{Cc}/u.test(value), "must be one line of text");
 
 const KeySchema = z.record(z.string().max(16), z.string().max(512));
 const CursorSchema = z.strictObject({
-  /** The listing the cursor belongs to: `all` or `user:<id>`. */
-  for: z.string().max(300),
+  /** The listing the cursor belongs to: which partition, with which filter. */
+  for: z.string().max(1200),
   month: z
     .string()
     .regex(/^\d{4}-\d{2}$/)
@@ -39,6 +58,19 @@ const CursorSchema = z.strictObject({
 
 /** Month partitions one page may walk; a longer walk continues from a cursor. */
 export const MAX_MONTHS_PER_PAGE = 36;
+/**
+ * Queries one filtered page may make. A filter on a second attribute is
+ * applied after DynamoDB reads the key range, so a page may come back short;
+ * past this many reads the page ends with a cursor instead of reading on.
+ */
+export const MAX_QUERIES_PER_PAGE = 8;
+
+/**
+ * The index a search reads, most selective first: a target names one thing
+ * (an incident, a report), a user is one person, an action is every request
+ * of one kind.
+ */
+const SELECTIVITY: readonly AuditFilterName[] = ["target", "userId", "action"];
 
 const previousMonth = (month: string) => {
   const [year, number] = month.split("-").map(Number);
@@ -48,8 +80,9 @@ const previousMonth = (month: string) => {
 /**
  * The audit log, newest first, for records custodians only. Entries live in
  * month partitions; a page walks them from the period's end backwards,
- * never past the retention nor beyond now. With `user`, one query on the
- * by-user index does.
+ * never past the retention nor beyond now. A search by user, action or
+ * target reads the index of the most selective one and filters the rest
+ * within its key range: never a scan.
  */
 export const listAudit = async (
   parameters: Record<string, string | undefined> | undefined,
@@ -61,14 +94,27 @@ export const listAudit = async (
   if (principal.role !== "records_custodian") {
     throw new ApiError("FORBIDDEN", "Only a records custodian may read the audit log.");
   }
-  const query = parseListQuery(parameters, { user: UserParam.optional() });
+  const query = parseListQuery(parameters, {
+    user: UserParam.optional(),
+    action: ActionParam.optional(),
+    target: TargetParam.optional(),
+  });
   const now = ports.now();
   const oldest = new Date(now.getTime() - retentionDays() * 86_400_000);
   const fromInstant = query.fromInstant && query.fromInstant > oldest ? query.fromInstant : oldest;
   const toExclusive = query.toExclusive && query.toExclusive < now ? query.toExclusive : undefined;
   const { fromKey, toKey } = periodKeys(fromInstant, toExclusive);
-  audit.target = query.user ? `user:${query.user}` : "audit";
-  const cursorFor = query.user === undefined ? "all" : `user:${query.user}`;
+  const filter: AuditFilter = {
+    ...(query.user !== undefined ? { userId: query.user } : {}),
+    ...(query.action !== undefined ? { action: query.action } : {}),
+    ...(query.target !== undefined ? { target: query.target } : {}),
+  };
+  audit.target =
+    query.user !== undefined && query.action === undefined && query.target === undefined
+      ? `user:${query.user}`
+      : "audit";
+  const by = SELECTIVITY.find((name) => filter[name] !== undefined);
+  const cursorFor = JSON.stringify(by ? SELECTIVITY.map((name) => filter[name] ?? null) : "all");
   const cursor = query.cursor ? await cursors.decode(query.cursor, CursorSchema) : undefined;
   if (cursor && cursor.for !== cursorFor) {
     throw new ApiError(
@@ -79,17 +125,29 @@ export const listAudit = async (
     );
   }
 
-  if (query.user !== undefined) {
-    const { items, lastKey } = await ports.queryAudit({
-      userId: query.user,
-      fromKey,
-      toKey,
-      limit: query.limit,
-      ...(cursor?.key ? { startKey: cursor.key } : {}),
-    });
+  // A period wholly before the retention: nothing to read, and DynamoDB refuses a reversed range.
+  if (fromKey > toKey) return { items: [], nextCursor: null };
+
+  if (by !== undefined) {
+    const { [by]: value, ...rest } = filter;
+    const items: AuditEntry[] = [];
+    let startKey = cursor?.key;
+    for (let queries = 0; queries < MAX_QUERIES_PER_PAGE; queries++) {
+      const page = await ports.queryAudit({
+        partition: { by, value: value! },
+        filter: rest,
+        fromKey,
+        toKey,
+        limit: query.limit - items.length,
+        ...(startKey ? { startKey } : {}),
+      });
+      items.push(...page.items.map(fromAuditItem));
+      startKey = page.lastKey;
+      if (!startKey || items.length >= query.limit) break;
+    }
     return {
-      items: items.map(fromAuditItem),
-      nextCursor: lastKey ? await cursors.encode({ for: cursorFor, key: lastKey }) : null,
+      items,
+      nextCursor: startKey ? await cursors.encode({ for: cursorFor, key: startKey }) : null,
     };
   }
 
@@ -100,7 +158,8 @@ export const listAudit = async (
   const items: AuditEntry[] = [];
   while (month >= lastMonth) {
     const page = await ports.queryAudit({
-      month,
+      partition: { by: "month", value: month },
+      filter: {},
       fromKey,
       toKey,
       limit: query.limit - items.length,

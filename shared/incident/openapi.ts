@@ -272,7 +272,16 @@ export const openApiDocument = () => ({
       get: {
         operationId: "listAudit",
         summary: "The audit log, newest first (records_custodian only)",
-        parameters: [...listParameters, { name: "user", in: "query", schema: { type: "string" } }],
+        parameters: [
+          ...listParameters,
+          { name: "user", in: "query", schema: { type: "string", maxLength: 256 } },
+          {
+            name: "action",
+            in: "query",
+            schema: { type: "string", pattern: "^[a-z_]{1,32}(\\.[a-z_]{1,32}){0,3}$" },
+          },
+          { name: "target", in: "query", schema: { type: "string", maxLength: 256 } },
+        ],
         responses: {
           "200": {
             description: "A page",
