@@ -6,9 +6,10 @@ import type { Report, ReportRow, ReportTable } from "./model.ts";
  * scripts), printable, written for readers who are not statisticians.
  */
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+export const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-const DECISION_LABELS: Record<string, string> = {
+export const DECISION_LABELS: Record<string, string> = {
   contact: "any contact with an officer",
   search: "a search of their person or property",
   restraint: "handcuffing",
@@ -22,7 +23,7 @@ const DECISION_LABELS: Record<string, string> = {
   psychiatric_hold: "a psychiatric hold",
 };
 
-const DIMENSION_LABELS: Record<string, string> = {
+export const DIMENSION_LABELS: Record<string, string> = {
   raceEthnicity: "Race and ethnicity",
   gender: "Gender",
   disability: "Disability",
@@ -47,12 +48,13 @@ const GROUP_LABELS: Record<string, Record<string, string>> = {
   gradeBand: { elementary: "Elementary (TK–5)", middle: "Middle (6–8)", high: "High (9–12)" },
 };
 
-const groupLabel = (dimension: string, group: string) => GROUP_LABELS[dimension]?.[group] ?? group;
+export const groupLabel = (dimension: string, group: string) =>
+  GROUP_LABELS[dimension]?.[group] ?? group;
 const percent = (value: number | null) =>
   value === null ? "—" : `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
-const ratio = (value: number | null) => (value === null ? "—" : value.toFixed(2));
+export const ratio = (value: number | null) => (value === null ? "—" : value.toFixed(2));
 
-const NOTE_TEXT: Record<string, string> = {
+export const NOTE_TEXT: Record<string, string> = {
   below_min_cell: "too few students in this group to compare",
   below_min_n: "too few students enrolled in this group to compare",
   comparison_below_min_cell: "too few students in the other groups to compare",
@@ -62,7 +64,7 @@ const NOTE_TEXT: Record<string, string> = {
 };
 
 /** A withheld number reads as such: it may be small, or it would give a small one away. */
-const WITHHELD = "withheld to protect privacy";
+export const WITHHELD = "withheld to protect privacy";
 
 const sentence = (table: ReportTable, row: ReportRow, confidence: number) =>
   `${escapeHtml(groupLabel(table.dimension, row.group))}: ${ratio(row.riskRatio)} times as likely as other students to face ${escapeHtml(DECISION_LABELS[table.decisionPoint] ?? table.decisionPoint)} (${Math.round(confidence * 100)}% interval ${ratio(row.ciLow)} to ${ratio(row.ciHigh)}).`;
@@ -201,7 +203,7 @@ const indicatorsSection = (report: Report) => {
   return `<ul class="indicators">${items.map((item) => `<li>${item}</li>`).join("")}</ul>${undisclosed}`;
 };
 
-const ACTIVITY_LABELS: Record<string, string> = {
+export const ACTIVITY_LABELS: Record<string, string> = {
   classroom_presentation: "Classroom presentations",
   parent_education: "Parent education",
   staff_training_delivered: "Training given to staff",
@@ -232,7 +234,7 @@ const activitiesSection = (report: Report) => {
 <div class="scroll" role="region" tabindex="0" aria-label="Officer activities by kind, table"><table><thead><tr><th scope="col">Kind of activity</th><th scope="col">Times</th><th scope="col">Hours</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 };
 
-const STYLE = `
+export const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;max-width:60rem;margin:0 auto;padding:1.5rem;overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%}.scroll:focus-visible{outline:2px solid #1d2330}.scroll table{min-width:32rem}
 @media (max-width:40rem){body{padding:1rem .75rem}}
