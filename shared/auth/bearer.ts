@@ -39,10 +39,14 @@ const keysUnavailable = (thrown: unknown) =>
 
 /**
  * API Gateway's JWT authorizer accepts a token whose `aud` (ID tokens) or
- * `client_id` (Cognito access tokens) names the app client: the same here.
+ * `client_id` (Cognito access tokens) names one of its app clients (the
+ * form's and the web app's): the same here. The setting lists them
+ * comma-separated.
  */
-const forAudience = (payload: JWTPayload, audience: string) =>
-  [payload.aud].flat().includes(audience) || payload.client_id === audience;
+const forAudience = (payload: JWTPayload, audiences: readonly string[]) =>
+  audiences.some(
+    (audience) => [payload.aud].flat().includes(audience) || payload.client_id === audience,
+  );
 
 /**
  * The caller, from the bearer token verified here against the user pool's
@@ -56,7 +60,10 @@ export const principalFromBearer = async (
   const token = BEARER.exec(authorization?.trim() ?? "")?.[1];
   if (!token) throw unauthenticated();
   const issuer = requireEnv(SETTINGS.tokenIssuer);
-  const audience = requireEnv(SETTINGS.tokenAudience);
+  const audiences = requireEnv(SETTINGS.tokenAudience)
+    .split(",")
+    .map((audience) => audience.trim())
+    .filter(Boolean);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, issuerKeys(requireEnv(SETTINGS.tokenJwksUrl)), {
@@ -76,6 +83,6 @@ export const principalFromBearer = async (
     }
     throw unauthenticated();
   }
-  if (!forAudience(payload, audience)) throw unauthenticated();
+  if (!forAudience(payload, audiences)) throw unauthenticated();
   return principalFromClaims(payload as Parameters<typeof principalFromClaims>[0]);
 };

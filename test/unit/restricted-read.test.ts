@@ -104,6 +104,36 @@ describe("the restricted read function", () => {
     expect(dynamoMock.commandCalls(GetCommand)).toHaveLength(0);
   });
 
+  it("accepts a token for any of the app clients it lists (the form's and the web app's), and no other", async () => {
+    const token = await issuer.issue({ role: "records_custodian", sub: "custodian-1" });
+    try {
+      for (const listed of [
+        `form-client,${LOCAL_AUDIENCE}`,
+        `${LOCAL_AUDIENCE},web-client`,
+        ` form-client , ${LOCAL_AUDIENCE} `,
+      ]) {
+        process.env[SETTINGS.tokenAudience] = listed;
+        expect(status(await restricted(request(custodianClaims, token, reason), context))).toEqual({
+          status: 200,
+          code: undefined,
+        });
+      }
+      // Neither a prefix, a superstring nor an empty entry of the list matches.
+      for (const listed of [
+        "form-client,web-client",
+        `${LOCAL_AUDIENCE}x,x${LOCAL_AUDIENCE}`,
+        `,${LOCAL_AUDIENCE.slice(0, -1)},`,
+      ]) {
+        process.env[SETTINGS.tokenAudience] = listed;
+        expect(
+          status(await restricted(request(custodianClaims, token, reason), context)).status,
+        ).toBe(401);
+      }
+    } finally {
+      process.env[SETTINGS.tokenAudience] = LOCAL_AUDIENCE;
+    }
+  });
+
   it("reads the caller from the token, not from the claims it is handed", async () => {
     const admin = await issuer.issue({ role: "school_admin", sub: "admin-1", schoolIds: ["S1"] });
     const result = await restricted(request(custodianClaims, admin, reason), context);
