@@ -1,5 +1,6 @@
 import { sendToDeadLetterQueue } from "#shared/adapters/dead-letter-queue.ts";
-import { putRedactedOnce } from "#shared/adapters/redacted-incidents-table.ts";
+import { putRedactedIfNewer } from "#shared/adapters/redacted-incidents-table.ts";
+import { putStudentIncidentIfNewer } from "#shared/adapters/student-incidents-table.ts";
 import { studentKeySecret } from "#shared/adapters/student-key-secret.ts";
 import { RedactionMessageSchema } from "#shared/incident/messages.ts";
 import { observability } from "#shared/observability.ts";
@@ -8,18 +9,20 @@ import { queueConsumer } from "#shared/queue/consumer.ts";
 
 const { logger, metrics } = observability("redact");
 
-/** Redaction queue → redacted incidents table. It never reads the restricted table. */
+/** Redaction queue → redacted incidents and student incidents tables. It never reads the restricted table. */
 export const handler = queueConsumer(
   { logger, metrics, queue: "redaction", sendToDeadLetter: sendToDeadLetterQueue },
   RedactionMessageSchema,
   async (message) => {
     const { written } = await recordRedactedIncident(message, {
       secret: studentKeySecret,
-      putRedactedOnce,
+      putRedactedIfNewer,
+      putStudentIncidentIfNewer,
       now: () => new Date(),
     });
-    logger.info(written ? "incident redacted" : "duplicate delivery, already redacted", {
+    logger.info(written ? "incident redacted" : "not newer than the redacted version, dropped", {
       incidentId: message.incidentKey,
+      version: message.version ?? 1,
       requestId: message.requestId,
     });
   },

@@ -1,5 +1,5 @@
 import { sendToDeadLetterQueue } from "#shared/adapters/dead-letter-queue.ts";
-import { putIncidentOnce } from "#shared/adapters/incidents-table.ts";
+import { putIncidentOnce, putVersionOnce } from "#shared/adapters/incidents-table.ts";
 import { sendToQueue } from "#shared/adapters/queues.ts";
 import { IntakeMessageSchema } from "#shared/incident/messages.ts";
 import { storeIncident } from "#shared/incident/store.ts";
@@ -15,11 +15,13 @@ export const handler = queueConsumer(
   async (message) => {
     const { written } = await storeIncident(message, {
       putIncidentOnce,
+      putVersionOnce,
       forwardToRedaction: (forward) => sendToQueue("redaction", forward.incidentKey, forward),
       now: () => new Date(),
     });
     logger.info(written ? "incident stored" : "duplicate delivery, already stored", {
       incidentId: message.incidentKey,
+      version: message.version ?? 1,
       requestId: message.requestId,
     });
   },

@@ -68,6 +68,24 @@ export const TABLES = {
       { name: "byDistrict", partitionKey: "district", sortKey: "occurredKey" },
     ],
   },
+  // One item per student key and incident, written by the redact stage, so
+  // that a custodian finds a student's incidents with one Query (contracts
+  // section 8). Keys and dates only; membership and status are re-read.
+  studentIncidents: {
+    id: "StudentIncidents",
+    partitionKey: "studentKey",
+    sortKey: "incidentId",
+    envVar: "STUDENT_INCIDENTS_TABLE",
+    restricted: false,
+  },
+  // Corrections' idempotency records: correctionId -> the incident, a digest
+  // of the request and caller, the version it made. No expiry, as receipts.
+  correctionReceipts: {
+    id: "CorrectionReceipts",
+    partitionKey: "correctionId",
+    envVar: "CORRECTION_RECEIPTS_TABLE",
+    restricted: false,
+  },
   enrollment: {
     id: "Enrollment",
     // `schoolYear` (the pointer to the current upload) or `schoolYear#version`

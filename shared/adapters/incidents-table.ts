@@ -1,7 +1,8 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "../../resources/declarations.ts";
 import { requireEnv } from "../config.ts";
-import type { StoredIncident } from "../incident/store.ts";
+import { versionKey } from "../incident/key.ts";
+import type { StoredIncident, StoredVersion } from "../incident/store.ts";
 import { dynamo } from "./clients/dynamo.ts";
 import { putOnce } from "./put-once.ts";
 
@@ -11,6 +12,18 @@ const tableName = () => requireEnv(TABLES.incidents.envVar);
 export const putIncidentOnce = (incident: StoredIncident): Promise<boolean> => {
   const { incidentKey, ...rest } = incident;
   return putOnce(tableName(), "incidentId", { incidentId: incidentKey, ...rest });
+};
+
+/**
+ * Writes version n >= 2 at `<incidentKey>#v<n>` unless it is there already:
+ * a version is written once and never overwritten.
+ */
+export const putVersionOnce = (version: StoredVersion): Promise<boolean> => {
+  const { incidentKey, ...rest } = version;
+  return putOnce(tableName(), "incidentId", {
+    incidentId: versionKey(incidentKey, version.version),
+    ...rest,
+  });
 };
 
 export const getIncident = async (incidentKey: string): Promise<StoredIncident | undefined> => {

@@ -5,14 +5,14 @@ import type { RedactedQuery } from "../incident/list.ts";
 import type { RedactedRecord } from "../privacy/redact-stage.ts";
 import { dynamo } from "./clients/dynamo.ts";
 import { queryKeyRange } from "./key-range-page.ts";
-import { putOnce } from "./put-once.ts";
+import { putIfNewer } from "./put-once.ts";
 
 const tableName = () => requireEnv(TABLES.redactedIncidents.envVar);
 const [bySchool, byDistrict] = TABLES.redactedIncidents.indexes;
 
-/** Writes the redacted record unless it is there already; true when this call wrote it. */
-export const putRedactedOnce = (record: RedactedRecord): Promise<boolean> =>
-  putOnce(tableName(), "incidentId", { ...record });
+/** Writes the redacted record over an older version only; true when this call wrote it. */
+export const putRedactedIfNewer = (record: RedactedRecord): Promise<boolean> =>
+  putIfNewer(tableName(), "incidentId", { ...record, version: record.version ?? 1 });
 
 export const getRedacted = async (incidentKey: string): Promise<RedactedRecord | undefined> => {
   const { Item } = await dynamo().send(

@@ -10,3 +10,11 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 export const isIncidentId = (value: unknown): value is string =>
   typeof value === "string" && GUID.test(value);
+
+/**
+ * The restricted table's key of version n of an incident (storage model of
+ * issue 12): version 1 keeps the incident key itself, as before corrections
+ * existed; version n >= 2 is `<incidentKey>#v<n>`.
+ */
+export const versionKey = (incidentKey: string, version: number): string =>
+  version <= 1 ? incidentKey : `${incidentKey}#v${version}`;

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findForbiddenTerms } from "../../shared/incident/forbidden.ts";
-import { type RedactionMessage, RedactionMessageSchema } from "../../shared/incident/messages.ts";
+import {
+  type RedactionSubmission,
+  RedactionSubmissionSchema,
+} from "../../shared/incident/messages.ts";
 import {
   MAX_NARRATIVE_LENGTH,
   MAX_OTHER_PERSONS,
@@ -170,13 +173,13 @@ describe("the redact stage on a hostile batch", () => {
   const [subject, witness] = example.students;
 
   /** As many people as an incident may name, each name built to make a matcher work hardest. */
-  const hostileMessage = (variant: number): RedactionMessage => {
+  const hostileMessage = (variant: number): RedactionSubmission => {
     const name = (index: number, part: string) =>
       `${part.repeat(32).slice(0, 63)}${String.fromCharCode(0x4e00 + variant * 1000 + index)}`;
     const parts = ["a ", "a-", "a'", "' ", "'", "e\u0301"];
     const part = (index: number) => parts[(variant + index) % parts.length]!;
     const narratives = [" ", "a ", "a'", "' ", "a-", "e\u0301 "];
-    return RedactionMessageSchema.parse({
+    return RedactionSubmissionSchema.parse({
       incidentKey: `6f1c2a34-9b7e-4d2a-8f51-0c3e5a7b9d${String(variant).padStart(2, "0")}`,
       receivedAt: "2026-02-03T18:20:00.000Z",
       event: {
@@ -205,7 +208,8 @@ describe("the redact stage on a hostile batch", () => {
     const written: RedactedRecord[] = [];
     const ports = {
       secret: async () => "test-secret",
-      putRedactedOnce: async (record: RedactedRecord) => {
+      putStudentIncidentIfNewer: async () => true,
+      putRedactedIfNewer: async (record: RedactedRecord) => {
         written.push(record);
         return true;
       },
@@ -231,7 +235,8 @@ describe("the redact stage on a hostile batch", () => {
     let record: RedactedRecord | undefined;
     await recordRedactedIncident(message, {
       secret: async () => "test-secret",
-      putRedactedOnce: async (written) => {
+      putStudentIncidentIfNewer: async () => true,
+      putRedactedIfNewer: async (written) => {
         record = written;
         return true;
       },
