@@ -15,6 +15,7 @@ import {
 } from "./request.ts";
 import type { ReportEntry, RunPorts } from "./run.ts";
 import { runReport } from "./run.ts";
+import { persistenceYearsOf } from "./trend.ts";
 
 export const MAX_REPORT_REQUEST_BYTES = 16 * 1024;
 
@@ -39,6 +40,8 @@ export interface DistrictReportSettings {
   confidenceLevel: number;
   routineDisciplineCategories: string[];
   publicationDelayDays: number;
+  /** Whole years above the threshold that make a trend row persistent (contracts section 9). */
+  persistenceYears: number;
 }
 
 /**
@@ -91,6 +94,7 @@ export const checkDistrictReportSettings = (
     confidenceLevel: parameters.confidenceLevel,
     routineDisciplineCategories: parameters.routineDisciplineCategories,
     publicationDelayDays: delay,
+    persistenceYears: persistenceYearsOf(value("persistenceYears")),
   };
 };
 
@@ -124,6 +128,7 @@ export const districtParameters = (settings: DistrictReportSettings) => ({
 });
 
 const RequestBodySchema = z.strictObject({
+  reportType: z.literal("period").optional(),
   schoolYear: z.string().max(16),
   from: z.string().max(16).optional(),
   to: z.string().max(16).optional(),
@@ -228,6 +233,7 @@ export const reportSummary = (entry: ReportEntry, forBoard = false) => {
   const { files: _files, requestedBy, ...summary } = entry;
   return {
     ...summary,
+    reportType: entry.reportType ?? "period",
     ...(forBoard ? {} : { requestedBy }),
     formats: ["json", "csv", "html"],
   };
