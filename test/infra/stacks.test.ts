@@ -691,6 +691,7 @@ describe("report settings (context report)", () => {
       confidenceLevel: 0.95,
       routineDisciplineCategories: ["disruption", "bullying_or_harassment"],
       publicationDelayDays: 30,
+      persistenceYears: 3,
     });
   });
 
@@ -701,6 +702,7 @@ describe("report settings (context report)", () => {
     { publicationDelayDays: "30" },
     { minCell: 0 },
     { partition: "month" },
+    { persistenceYears: 4 },
   ])("refuses %j at synth", (report) => {
     const app = new App({
       context: { ...FEATURE_CONTEXT, "aws:cdk:bundling-stacks": [], report },

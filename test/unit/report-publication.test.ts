@@ -97,6 +97,7 @@ describe("district report settings", () => {
       confidenceLevel: 0.95,
       routineDisciplineCategories: ["disruption", "bullying_or_harassment"],
       publicationDelayDays: 30,
+      persistenceYears: 3,
     });
   });
 
@@ -122,6 +123,12 @@ describe("district report settings", () => {
         (request) => request.parameters.routineDisciplineCategories.join() === "threat",
       ),
     ).toBe(true);
+  });
+
+  it.each([0, 4, 2.5, "3", null])("refuses persistenceYears %j", (value) => {
+    expect(() =>
+      checkDistrictReportSettings({ persistenceYears: value }, "America/Los_Angeles"),
+    ).toThrow(/persistenceYears/);
   });
 
   it.each([-1, 181, 1.5, "30", null])("refuses publicationDelayDays %j", (value) => {
