@@ -143,7 +143,7 @@ const RequestBodySchema = z.strictObject({
   routineDisciplineCategories: z.array(z.string().max(64)).max(32).optional(),
 });
 
-const refused = (error: ReportInputError) =>
+export const refused = (error: ReportInputError) =>
   new ApiError(
     "VALIDATION_FAILED",
     error.message,
