@@ -225,7 +225,8 @@ export class PipelineStack extends Stack {
           // A public entry is written in a transaction that checks the year's other partitions.
           "dynamodb:ConditionCheckItem",
         ]);
-      this.usesReportFiles(runner, props, ["s3:PutObject"]);
+      // GetObject: a public trend copies each period's published report.
+      this.usesReportFiles(runner, props, ["s3:PutObject", "s3:GetObject"]);
       return runner;
     };
     const createReport = reportRunner("createReport");
