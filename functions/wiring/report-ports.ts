@@ -10,6 +10,7 @@ import {
 import { unavailableOnFailure } from "#shared/http/errors.ts";
 import type { ReportReadPorts } from "#shared/report/api.ts";
 import type { RunPorts } from "#shared/report/run.ts";
+import type { TrendPorts } from "#shared/report/trend-run.ts";
 
 /**
  * The report use cases wired to DynamoDB and S3. Four functions run reports
@@ -25,6 +26,12 @@ export const runPorts = (): RunPorts => ({
   putEntry: (entry, absentIds) => unavailableOnFailure(() => putReportEntry(entry, absentIds)),
   getEntry: (reportId) => unavailableOnFailure(() => getReportEntry(reportId)),
   now: () => new Date(),
+});
+
+/** A trend's runs read published reports back too: a public trend copies them. */
+export const trendPorts = (): TrendPorts => ({
+  ...runPorts(),
+  getFile: (key) => unavailableOnFailure(() => getReportFile(key)),
 });
 
 export const readPorts = (): ReportReadPorts => ({
