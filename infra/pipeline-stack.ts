@@ -40,6 +40,7 @@ import {
 import type { DistrictReportSettings } from "../shared/report/api.ts";
 import { ProjectFunction } from "./constructs/project-function.ts";
 import { QueueWithDlq } from "./constructs/queue-with-dlq.ts";
+import { WebApp, type WebAppSettings } from "./constructs/web-app.ts";
 
 export interface PipelineStackProps extends StackProps {
   tables: Record<TableKey, Table>;
@@ -58,6 +59,8 @@ export interface PipelineStackProps extends StackProps {
   userPool: UserPool;
   formClient: UserPoolClient;
   logRetention: RetentionDays;
+  /** The web app's domain, countries and WAF choices (infra/constructs/web-app.ts). */
+  web: WebAppSettings;
 }
 
 /**
@@ -68,6 +71,7 @@ export class PipelineStack extends Stack {
   readonly api: HttpApi;
   readonly functions: Record<FunctionKey, ProjectFunction>;
   readonly queues: Record<QueueKey, QueueWithDlq>;
+  readonly web: WebApp;
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
@@ -142,10 +146,6 @@ export class PipelineStack extends Stack {
     );
     readRestrictedIncident.addEnvironment(SETTINGS.tokenIssuer, tokenIssuer);
     readRestrictedIncident.addEnvironment(
-      SETTINGS.tokenAudience,
-      props.formClient.userPoolClientId,
-    );
-    readRestrictedIncident.addEnvironment(
       SETTINGS.tokenJwksUrl,
       `${tokenIssuer}/.well-known/jwks.json`,
     );
@@ -171,6 +171,13 @@ export class PipelineStack extends Stack {
       ["dynamodb:Query"],
       { indexesOnly: true },
     );
+    // "My reports": the officer index of the receipts, and nothing of the table itself.
+    const listMyIncidents = audited("listMyIncidents").useTable(
+      tables.intakeReceipts,
+      TABLES.intakeReceipts,
+      ["dynamodb:Query"],
+      { indexesOnly: true },
+    );
     const readAudit = audited("readAudit").useTable(tables.audit, TABLES.audit, ["dynamodb:Query"]);
     // Activities: the officer's conditional put, the author's delete (a read
     // to tell 404 from 403, then a conditional update), and the lists.
@@ -190,7 +197,7 @@ export class PipelineStack extends Stack {
       ["dynamodb:Query"],
       { indexesOnly: true },
     );
-    for (const lister of [listIncidents, readAudit, listActivities]) {
+    for (const lister of [listIncidents, listMyIncidents, readAudit, listActivities]) {
       this.signsCursors(lister, props);
     }
     const openapi = fn("openapi");
@@ -258,6 +265,7 @@ export class PipelineStack extends Stack {
       readIncident,
       readRestrictedIncident,
       listIncidents,
+      listMyIncidents,
       readAudit,
       recordActivity,
       deleteActivity,
@@ -273,9 +281,6 @@ export class PipelineStack extends Stack {
     const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: props.logRetention });
     this.api = new HttpApi(this, "Api", {
       description: "SRO incident pipeline",
-      defaultAuthorizer: new HttpJwtAuthorizer("CognitoAuthorizer", tokenIssuer, {
-        jwtAudience: [props.formClient.userPoolClientId],
-      }),
       createDefaultStage: false,
     });
     new HttpStage(this, "DefaultStage", {
@@ -299,6 +304,25 @@ export class PipelineStack extends Stack {
       },
     });
 
+    // The web app and the API share one CloudFront origin; its app client's
+    // callback names the distribution, so the authorizer that must accept
+    // that client's tokens is made after it, and every route names it.
+    this.web = new WebApp(this, "WebApp", {
+      settings: props.web,
+      api: this.api,
+      routes: ROUTES,
+      userPool: props.userPool,
+      tokenIssuer,
+      timeZone: props.timeZone,
+      logRetention: props.logRetention,
+      accessLogDays: 400,
+    });
+    const audiences = [props.formClient.userPoolClientId, this.web.client.userPoolClientId];
+    const authorizer = new HttpJwtAuthorizer("CognitoAuthorizer", tokenIssuer, {
+      jwtAudience: audiences,
+    });
+    readRestrictedIncident.addEnvironment(SETTINGS.tokenAudience, audiences.join(","));
+
     for (const route of ROUTES) {
       const [added] = this.api.addRoutes({
         path: route.path,
@@ -307,7 +331,7 @@ export class PipelineStack extends Stack {
           `${route.function}-${route.method}`,
           this.functions[route.function],
         ),
-        ...(route.public ? { authorizer: new HttpNoneAuthorizer() } : {}),
+        authorizer: route.public ? new HttpNoneAuthorizer() : authorizer,
       });
       if (route.public && added) {
         NagSuppressions.addResourceSuppressions(added, [

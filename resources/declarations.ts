@@ -50,6 +50,11 @@ export const TABLES = {
     partitionKey: "incidentId",
     envVar: "INTAKE_RECEIPTS_TABLE",
     restricted: false,
+    indexes: [
+      // "My reports" (GET /me/incidents): an officer's receipts, newest
+      // first, with the listing summary intake writes beside each.
+      { name: "byOfficer", partitionKey: "officerId", sortKey: "receivedAt" },
+    ],
   },
   incidents: {
     id: "Incidents",
@@ -183,6 +188,7 @@ export const FUNCTIONS = {
    */
   readRestrictedIncident: { entry: "read-restricted-incident", timeoutSeconds: 6, memoryMb: 512 },
   listIncidents: { entry: "list-incidents", timeoutSeconds: 10, memoryMb: 512 },
+  listMyIncidents: { entry: "list-my-incidents", timeoutSeconds: 10, memoryMb: 512 },
   readAudit: { entry: "read-audit", timeoutSeconds: 10, memoryMb: 512 },
   recordActivity: { entry: "record-activity", timeoutSeconds: 10, memoryMb: 512 },
   deleteActivity: { entry: "delete-activity", timeoutSeconds: 10, memoryMb: 512 },
@@ -222,6 +228,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: "POST", path: "/incidents", function: "intake" },
   { method: "GET", path: "/incidents", function: "listIncidents" },
   { method: "GET", path: "/incidents/{incidentId}", function: "readIncident" },
+  { method: "GET", path: "/me/incidents", function: "listMyIncidents" },
   { method: "GET", path: "/audit", function: "readAudit" },
   { method: "POST", path: "/activities", function: "recordActivity" },
   { method: "GET", path: "/activities", function: "listActivities" },

@@ -4,8 +4,10 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { TableDeclaration } from "../../resources/declarations.ts";
@@ -83,6 +85,48 @@ export const startDynamoDbLocal = async (dataDir: string, port: number): Promise
   };
 };
 
+const keySchemaOf = (partitionKey: string, sortKey?: string) =>
+  [partitionKey, sortKey]
+    .filter((key): key is string => key !== undefined)
+    .map(
+      (key, index) => ({ AttributeName: key, KeyType: index === 0 ? "HASH" : "RANGE" }) as const,
+    );
+
+/**
+ * A data folder from before an index was declared keeps its tables: the
+ * index is added to the existing table, as a deployment adds it in AWS, so
+ * `npm start` on old data serves the new lists.
+ */
+const addMissingIndexes = async (
+  client: DynamoDBClient,
+  name: string,
+  declaration: TableDeclaration,
+) => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of declaration.indexes ?? []) {
+    if (present.has(index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((key) => ({
+          AttributeName: key,
+          AttributeType: "S",
+        })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: keySchemaOf(index.partitionKey, index.sortKey),
+              Projection: { ProjectionType: "ALL" },
+            },
+          },
+        ],
+      }),
+    );
+  }
+};
+
 /** Creates each declared table that does not exist yet, on-demand as in AWS. */
 export const provisionTables = async (
   client: DynamoDBClient,
@@ -96,14 +140,10 @@ export const provisionTables = async (
     start = page.LastEvaluatedTableName;
   } while (start);
   for (const { name, declaration } of tables) {
-    if (existing.has(name)) continue;
-    const keySchema = (partitionKey: string, sortKey?: string) =>
-      [partitionKey, sortKey]
-        .filter((key): key is string => key !== undefined)
-        .map(
-          (key, index) =>
-            ({ AttributeName: key, KeyType: index === 0 ? "HASH" : "RANGE" }) as const,
-        );
+    if (existing.has(name)) {
+      await addMissingIndexes(client, name, declaration);
+      continue;
+    }
     const indexes = declaration.indexes ?? [];
     const attributes = new Set(
       [
@@ -120,12 +160,12 @@ export const provisionTables = async (
           AttributeName: key,
           AttributeType: "S",
         })),
-        KeySchema: keySchema(declaration.partitionKey, declaration.sortKey),
+        KeySchema: keySchemaOf(declaration.partitionKey, declaration.sortKey),
         ...(indexes.length > 0
           ? {
               GlobalSecondaryIndexes: indexes.map((index) => ({
                 IndexName: index.name,
-                KeySchema: keySchema(index.partitionKey, index.sortKey),
+                KeySchema: keySchemaOf(index.partitionKey, index.sortKey),
                 Projection: { ProjectionType: "ALL" },
               })),
             }

@@ -3,8 +3,9 @@ import { ApiError, unavailableOnFailure } from "../http/errors.ts";
 import { submissionDigest } from "./digest.ts";
 import { type IntakeMessage, incidentKey } from "./messages.ts";
 import type { IncidentEventV1 } from "./schema.ts";
+import { type ListingSummary, listingSummary } from "./summary.ts";
 
-export interface IntakeReceipt {
+export interface IntakeReceipt extends Partial<ListingSummary> {
   incidentKey: string;
   digest: string;
   officerId: string;
@@ -41,6 +42,8 @@ export const acceptIncident = async (
     digest: submissionDigest(event, principal.userId),
     officerId: principal.userId,
     receivedAt: ports.now().toISOString(),
+    // Written with the receipt, so "my reports" lists it at once (GET /me/incidents).
+    ...listingSummary(event),
   };
   const existing = await unavailableOnFailure(() => ports.recordReceipt(receipt));
   if (existing && existing.digest !== receipt.digest) {

@@ -70,6 +70,18 @@ const ActivityViewSchema = z.strictObject({
   recordedAt: z.iso.datetime(),
 });
 
+/** "My reports" (contracts section 7): from the intake receipt; null where a receipt predates summaries. */
+const MyIncidentSchema = z.strictObject({
+  incidentId: z.guid(),
+  occurredAt: z.string().nullable(),
+  schoolId: z.string().nullable(),
+  category: z.string().nullable(),
+  students: z.number().int().nullable(),
+  receivedAt: z.iso.datetime(),
+  version: z.number().int().min(1),
+  status: z.enum(["active", "voided"]),
+});
+
 const AuditEntrySchema = z.strictObject({
   at: z.iso.datetime(),
   userId: z.string(),
@@ -177,6 +189,7 @@ export const openApiDocument = () => ({
       AuthorView: schemaOf(AuthorViewSchema),
       RedactedView: schemaOf(RedactedViewSchema),
       IncidentPage: schemaOf(page(RedactedIncidentSchema)),
+      MyIncidentPage: schemaOf(page(MyIncidentSchema)),
       AuditPage: schemaOf(page(AuditEntrySchema)),
       Activity: z.toJSONSchema(ActivitySchema, {
         target: "draft-2020-12",
@@ -264,6 +277,26 @@ export const openApiDocument = () => ({
           "401": errorResponse("UNAUTHENTICATED"),
           "403": errorResponse("FORBIDDEN: role may not read incidents this way"),
           "404": errorResponse("NOT_FOUND: no such incident among yours"),
+          "503": errorResponse("UNAVAILABLE"),
+        },
+      },
+    },
+    "/me/incidents": {
+      get: {
+        operationId: "listMyIncidents",
+        summary:
+          "Your own reports (role sro), newest receivedAt first, listed the moment intake accepts them; from/to filter occurredAt; voided ones listed with their status",
+        parameters: listParameters,
+        responses: {
+          "200": {
+            description: "A page",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/MyIncidentPage" } },
+            },
+          },
+          "400": errorResponse("VALIDATION_FAILED"),
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN: not an officer"),
           "503": errorResponse("UNAVAILABLE"),
         },
       },
