@@ -3,6 +3,17 @@ import { CsvError, parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 
 /**
+ * What a browser bundle (web/vite.config.ts) resolves these imports to. The
+ * Node builds use the global Buffer at load; the packages' browser builds
+ * carry their own, so the web app's enrollment preview and audit download run
+ * this very module rather than a copy.
+ */
+export const BROWSER_ALIASES = {
+  "csv-parse/sync": "csv-parse/browser/esm/sync",
+  "csv-stringify/sync": "csv-stringify/browser/esm/sync",
+} as const;
+
+/**
  * CSV for spreadsheets, read and written in one place (docs/csv.md): what the
  * report writes, the enrollment upload's reader reads back cell for cell.
  */

@@ -1,8 +1,8 @@
 import type { Principal } from "../auth/claims.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
-import { type Enrollment, parseEnrollmentCsv } from "../report/enrollment.ts";
-import { ReportInputError, schoolYearBounds } from "../report/request.ts";
+import { checkEnrollmentCsv, type Enrollment, problemText } from "../report/enrollment.ts";
+import { schoolYearBounds } from "../report/request.ts";
 
 export const MAX_ENROLLMENT_BYTES = 5 * 1024 * 1024;
 
@@ -58,16 +58,20 @@ export const uploadEnrollment = async (
       { path: "body", message: "not UTF-8" },
     ]);
   }
-  let enrollment: Enrollment;
-  try {
-    enrollment = parseEnrollmentCsv(text, schoolYear!, "refuse");
-  } catch (error) {
-    if (error instanceof ReportInputError) {
-      throw new ApiError("VALIDATION_FAILED", "The enrollment file is not valid.", [
-        { path: error.field, message: error.message },
-      ]);
-    }
-    throw error;
+  const { enrollment, problems, truncated } = checkEnrollmentCsv(text, schoolYear!, "refuse");
+  if (problems.length > 0) {
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      truncated
+        ? `The enrollment file is not valid; the first ${problems.length} problems are listed.`
+        : "The enrollment file is not valid.",
+      problems.map((problem) => ({
+        path: `line ${problem.line}`,
+        message: problemText(problem),
+        line: problem.line,
+        column: problem.column,
+      })),
+    );
   }
   const upload = {
     schoolYear: schoolYear!,

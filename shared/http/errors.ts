@@ -11,6 +11,8 @@ export type ErrorCode =
   | "FORBIDDEN_FIELD"
   | "FORBIDDEN_CONTENT"
   | "CONFLICT"
+  | "VERSION_CONFLICT"
+  | "VOIDED"
   | "UNAUTHENTICATED"
   | "FORBIDDEN"
   | "NOT_FOUND"
@@ -21,6 +23,11 @@ export type ErrorCode =
 export interface ErrorDetail {
   path: string;
   message: string;
+  /** A correction's VERSION_CONFLICT: the incident's current version (contracts section 8). */
+  currentVersion?: number;
+  /** A file's problems (an enrollment upload): where, as the browser's preview shows it. */
+  line?: number;
+  column?: number | null;
 }
 
 export interface ErrorBody {
@@ -35,6 +42,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   FORBIDDEN_FIELD: 422,
   FORBIDDEN_CONTENT: 422,
   CONFLICT: 409,
+  VERSION_CONFLICT: 409,
+  VOIDED: 409,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkEnrollmentCsv, problemText } from "../../shared/report/enrollment.ts";
 import {
   getIncident,
   getJson,
@@ -11,7 +12,7 @@ import {
 } from "../support/local-stack.ts";
 
 /**
- * The custodian's audit search through the HTTP API on DynamoDB Local: by
+ * What the district screens need of the API, on DynamoDB Local. The custodian's audit search through the HTTP API on DynamoDB Local: by
  * user, action, target and dates, each read from its own index, with the
  * others filtered within that index's key range.
  */
@@ -137,5 +138,52 @@ describe("GET /audit searches", () => {
       ),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("PUT /enrollment/{schoolYear}: every problem, as the browser's preview lists it", () => {
+  const put = (body: string) =>
+    fetch(`${stack.url}/enrollment/2025-26`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${analyst}`, "content-type": "text/csv" },
+      body,
+    });
+  const header = "schoolYear,schoolId,dimension,group,enrollment";
+
+  it("answers 422 with each row problem's line and column, the same list checkEnrollmentCsv gives, and stores nothing", async () => {
+    const csv = [
+      header,
+      "2025-26,S1,gender,martian,7",
+      '2025-26,"=HYPERLINK(""http://x"")",gender,male,7',
+      "2025-26,S1,colour,red,Jane Doe",
+    ].join("\r\n");
+    const response = await put(csv);
+    expect(response.status).toBe(422);
+    const text = await response.text();
+    expect(text).not.toMatch(/HYPERLINK|Jane|martian|colour/);
+    const details = JSON.parse(text).error.details;
+    const expected = checkEnrollmentCsv(csv, "2025-26", "refuse").problems;
+    expect(details).toEqual(
+      expected.map((problem) => ({
+        path: `line ${problem.line}`,
+        message: problemText(problem),
+        line: problem.line,
+        column: problem.column,
+      })),
+    );
+    expect(details.map((detail: any) => [detail.line, detail.column])).toEqual([
+      [2, 4],
+      [3, 2],
+      [4, 3],
+      [4, 5],
+    ]);
+    // Nothing was stored: a report for the year still has no enrollment.
+    const report = await fetch(`${stack.url}/reports`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${analyst}`, "content-type": "application/json" },
+      body: JSON.stringify({ schoolYear: "2025-26" }),
+    });
+    expect(report.status).toBe(400);
+    expect(await report.text()).toContain("No enrollment has been uploaded for 2025-26");
   });
 });
