@@ -9,6 +9,7 @@ import {
 import { checkDistrictReportSettings, type DistrictReportSettings } from "../shared/report/api.ts";
 import { ReportInputError } from "../shared/report/request.ts";
 import { DEFAULT_TIME_ZONE, isKnownTimeZone } from "../shared/time/zoned.ts";
+import { webAppSettings } from "./constructs/web-app.ts";
 import { PipelineStack } from "./pipeline-stack.ts";
 
 /**
@@ -70,6 +71,7 @@ export const buildApp = (app: App) => {
     throw new Error("context reportSchedule must be an EventBridge Scheduler cron(...) expression");
   }
   const reportSettings = districtSettings(app.node.tryGetContext("report"), timeZone);
+  const web = webAppSettings((key) => app.node.tryGetContext(key), districtId);
   const env = {
     account: process.env.CDK_DEFAULT_ACCOUNT,
     region: process.env.CDK_DEFAULT_REGION,
@@ -99,6 +101,7 @@ export const buildApp = (app: App) => {
     userPool: stateful.userPool,
     formClient: stateful.formClient,
     logRetention,
+    web,
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   return { stateful, pipeline };
