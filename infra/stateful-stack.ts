@@ -3,6 +3,7 @@ import {
   AccountRecovery,
   CfnUserPoolGroup,
   ClientAttributes,
+  FeaturePlan,
   Mfa,
   StringAttribute,
   UserPool,
@@ -160,6 +161,9 @@ export class StatefulStack extends Stack {
     });
 
     this.userPool = new UserPool(this, "Users", {
+      // Managed login (version 2), the web app's sign-in, needs Essentials at
+      // least; Lite pools get only the classic hosted UI.
+      featurePlan: FeaturePlan.ESSENTIALS,
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       mfa: Mfa.REQUIRED,
