@@ -15,7 +15,7 @@ export const schoolYearOf = (date: string): string => {
   return `${start}-${String((start + 1) % 100).padStart(2, "0")}`;
 };
 
-const previousSchoolYear = (schoolYear: string) => {
+export const previousSchoolYear = (schoolYear: string) => {
   const start = Number(schoolYear.slice(0, 4)) - 1;
   return `${start}-${String((start + 1) % 100).padStart(2, "0")}`;
 };
