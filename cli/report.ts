@@ -14,7 +14,16 @@ import { parseEnrollmentCsv } from "../shared/report/enrollment.ts";
 import { reportHtml } from "../shared/report/html.ts";
 import { ReportInputError, reportRequest } from "../shared/report/request.ts";
 import { reportJson } from "../shared/report/run.ts";
+import { periodRequest, TrendAccumulator, type TrendRequest } from "../shared/report/trend.ts";
 import { fileProgress } from "./progress.ts";
+import {
+  enrollmentOfYear,
+  TREND_OPTIONS,
+  trendBody,
+  trendEnrollments,
+  trendFromFlags,
+  trendOutput,
+} from "./trend.ts";
 
 /**
  * `npm run --silent report -- --incidents FILE.ndjson --enrollment FILE.csv
@@ -56,6 +65,7 @@ const main = async () => {
         out: { type: "string" },
         url: { type: "string" },
         "data-dir": { type: "string" },
+        ...TREND_OPTIONS,
       },
       strict: true,
     }));
@@ -68,25 +78,32 @@ const main = async () => {
   if (values.incidents && !values.enrollment)
     refuse("--enrollment FILE.csv is required with --incidents");
 
+  const parameterInput = {
+    schoolId: values.school,
+    public: values.public === true ? true : undefined,
+    partition: values.partition,
+    minCell: numberFlag(values["min-cell"] as string | undefined, "--min-cell"),
+    minN: numberFlag(values["min-n"] as string | undefined, "--min-n"),
+    riskRatioThreshold: numberFlag(values.threshold as string | undefined, "--threshold"),
+    confidenceLevel: numberFlag(values.confidence as string | undefined, "--confidence"),
+    timeZone: values["time-zone"],
+    routineDisciplineCategories:
+      values["routine-discipline-categories"] === undefined
+        ? undefined
+        : String(values["routine-discipline-categories"]).split(","),
+  };
+  const trend = trendFromFlags(values, parameterInput, refuse);
   let request: ReturnType<typeof reportRequest>;
   try {
-    request = reportRequest({
-      schoolYear: values["school-year"],
-      from: values.from,
-      to: values.to,
-      schoolId: values.school,
-      public: values.public === true ? true : undefined,
-      partition: values.partition,
-      minCell: numberFlag(values["min-cell"] as string | undefined, "--min-cell"),
-      minN: numberFlag(values["min-n"] as string | undefined, "--min-n"),
-      riskRatioThreshold: numberFlag(values.threshold as string | undefined, "--threshold"),
-      confidenceLevel: numberFlag(values.confidence as string | undefined, "--confidence"),
-      timeZone: values["time-zone"],
-      routineDisciplineCategories:
-        values["routine-discipline-categories"] === undefined
-          ? undefined
-          : String(values["routine-discipline-categories"]).split(","),
-    });
+    // A trend's first period stands for it where a period request's fields are read below.
+    request = trend
+      ? periodRequest(trend, trend.periods[0]!)
+      : reportRequest({
+          schoolYear: values["school-year"],
+          from: values.from,
+          to: values.to,
+          ...parameterInput,
+        });
   } catch (error) {
     return refuse(
       error instanceof ReportInputError ? `${error.message} (${error.field})` : "invalid request",
@@ -123,7 +140,7 @@ const main = async () => {
         `a public report from the stack uses the district's parameters; drop ${given.map((flag) => `--${flag}`).join(", ")}`,
       );
     }
-    return write(await fromLocalStack(request, enrollmentText, format, values));
+    return write(await fromLocalStack(request, enrollmentText, format, values, trend));
   }
   let enrollment: ReturnType<typeof parseEnrollmentCsv>;
   try {
@@ -132,9 +149,11 @@ const main = async () => {
     return refuse(`--enrollment ${error instanceof Error ? error.message : "invalid"}`);
   }
 
+  const enrollments = trend ? trendEnrollments(trend, enrollmentText ?? "", refuse) : undefined;
+
   // Keys only need to be consistent within one run; the report shows none.
   const secret = randomBytes(32).toString("hex");
-  const accumulator = new ReportAccumulator(request);
+  const accumulator = trend ? new TrendAccumulator(trend) : new ReportAccumulator(request);
   const seen = new Set<string>();
   let lineNumber = 0;
   let size: number;
@@ -174,6 +193,9 @@ const main = async () => {
   }
   progress.stop();
 
+  if (accumulator instanceof TrendAccumulator) {
+    return write(trendOutput(trend!, accumulator.reports(enrollments!), format, null));
+  }
   const report = accumulator.report(enrollment);
   write(
     format === "csv"
@@ -194,6 +216,7 @@ const fromLocalStack = async (
   enrollmentText: string | undefined,
   format: string,
   values: Record<string, string | boolean | undefined>,
+  trend?: TrendRequest,
 ): Promise<string> => {
   const url =
     (values.url as string | undefined) ?? `http://127.0.0.1:${process.env.PORT ?? "3000"}`;
@@ -233,35 +256,42 @@ const fromLocalStack = async (
     return text;
   };
   if (enrollmentText !== undefined) {
-    await call(`/enrollment/${request.schoolYear}`, {
-      method: "PUT",
-      headers: { "content-type": "text/csv" },
-      body: enrollmentText,
-    });
+    // The stack takes one year per upload; a trend's file holds each of its years.
+    for (const schoolYear of trend?.schoolYears ?? [request.schoolYear]) {
+      await call(`/enrollment/${schoolYear}`, {
+        method: "PUT",
+        headers: { "content-type": "text/csv" },
+        body: trend ? enrollmentOfYear(enrollmentText, schoolYear) : enrollmentText,
+      });
+    }
   }
   const { parameters, period, scope } = request;
   const created = JSON.parse(
     await call("/reports", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        schoolYear: request.schoolYear,
-        from: period.from,
-        to: period.to,
-        ...(scope.level === "school" ? { schoolId: scope.schoolId } : {}),
-        public: parameters.public,
-        ...(parameters.public
-          ? {}
+      body: JSON.stringify(
+        trend
+          ? trendBody(trend)
           : {
-              partition: request.partition,
-              minCell: parameters.minCell,
-              minN: parameters.minN,
-              riskRatioThreshold: parameters.riskRatioThreshold,
-              confidenceLevel: parameters.confidenceLevel,
-              timeZone: parameters.timeZone,
-              routineDisciplineCategories: parameters.routineDisciplineCategories,
-            }),
-      }),
+              schoolYear: request.schoolYear,
+              from: period.from,
+              to: period.to,
+              ...(scope.level === "school" ? { schoolId: scope.schoolId } : {}),
+              public: parameters.public,
+              ...(parameters.public
+                ? {}
+                : {
+                    partition: request.partition,
+                    minCell: parameters.minCell,
+                    minN: parameters.minN,
+                    riskRatioThreshold: parameters.riskRatioThreshold,
+                    confidenceLevel: parameters.confidenceLevel,
+                    timeZone: parameters.timeZone,
+                    routineDisciplineCategories: parameters.routineDisciplineCategories,
+                  }),
+            },
+      ),
     }),
   ) as { reportId: string };
   return call(`/reports/${created.reportId}?format=${format}`);
