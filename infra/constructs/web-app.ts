@@ -390,8 +390,10 @@ export class WebApp extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         // The ID token, which the app sends as the bearer token, carries every
-        // attribute the client may read (groups, custom:schoolIds) with openid alone.
-        scopes: [OAuthScope.OPENID],
+        // attribute the client may read (groups, custom:schoolIds) with openid
+        // alone; the app also asks for profile and email (its own attributes
+        // at userInfo), and Cognito refuses a request for a scope not listed.
+        scopes: [OAuthScope.OPENID, OAuthScope.PROFILE, OAuthScope.EMAIL],
         callbackUrls: [this.siteUrl],
         logoutUrls: [this.siteUrl],
       },
