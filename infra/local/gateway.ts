@@ -149,6 +149,15 @@ export const startGateway = async (options: {
    * the deployed limits, on purpose.
    */
   throttle?: { rateLimit: number; burstLimit: number };
+  /** The web app's files (CloudFront in AWS): asked first, it answers only the app's paths. */
+  web?: (request: {
+    method: string;
+    path: string;
+    body: Buffer;
+    contentType: string;
+  }) => Promise<
+    { status: number; headers: Record<string, string>; body: Buffer | string } | undefined
+  >;
   onError?: (error: unknown) => void;
 }): Promise<{ url: string; server: Server; stop(): Promise<void> }> => {
   const integrationTimeoutMs =
@@ -161,6 +170,21 @@ export const startGateway = async (options: {
     const url = new URL(request.url ?? "/", "http://localhost");
     const method = (request.method ?? "GET").toUpperCase();
     const body = await readBody(request);
+
+    const webAnswer =
+      options.web && body !== "too_large"
+        ? await options.web({
+            method,
+            path: url.pathname,
+            body,
+            contentType: request.headers["content-type"] ?? "",
+          })
+        : undefined;
+    if (webAnswer) {
+      response.writeHead(webAnswer.status, webAnswer.headers);
+      response.end(method === "HEAD" ? undefined : webAnswer.body);
+      return;
+    }
 
     if (url.pathname === "/health" && method === "GET") {
       const { healthy, body: status } = await options.health();

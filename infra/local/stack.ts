@@ -34,6 +34,7 @@ import { type SqsHandler, startPoller } from "./poller.ts";
 import { type LocalQueues, localSqsClient, startLocalQueues } from "./queues.ts";
 import { localS3Client, mirrorReportFiles, restoreReportFiles } from "./report-files.ts";
 import { startReportSchedule } from "./scheduler.ts";
+import { webFiles } from "./web-files.ts";
 
 export interface LocalStackOptions {
   /** Where DynamoDB Local's file, the queue snapshot and the dev issuer key live. */
@@ -370,6 +371,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       routes,
       issuer,
       ...(options.throttle ? { throttle: options.throttle } : {}),
+      web: webFiles({ issuer, timeZone: process.env[SETTINGS.timeZone] ?? DEFAULT_TIME_ZONE }),
       health: async () => {
         const dynamodb = await isDynamoReady(dynamoClient);
         const sqsUp = await fetch(`${queues.server.address}/health`)

@@ -108,4 +108,46 @@ export const isCalendarDate = (value: string): boolean => {
   );
 };
 
+/**
+ * A wall-clock date and time in a zone (`YYYY-MM-DDTHH:mm`, as a
+ * datetime-local control gives it) as ISO 8601 with that zone's offset at
+ * that instant. In the hour that clocks fall back the earlier instant is
+ * taken; a time that clocks skip is moved forward by the gap, as a clock on
+ * the wall would read it.
+ */
+export const zonedDateTimeToIso = (local: string, timeZone: string): string | undefined => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!match || !isCalendarDate(local.slice(0, 10))) return undefined;
+  const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const asUtc = Date.UTC(
+    Number(match[1]),
+    Number(match[2]) - 1,
+    Number(match[3]),
+    hour,
+    minute,
+    second,
+  );
+  const early = asUtc - offsetMs(asUtc - 12 * 3600 * 1000, timeZone);
+  const late = asUtc - offsetMs(asUtc + 12 * 3600 * 1000, timeZone);
+  const fits = (instant: number) => instant + offsetMs(instant, timeZone) === asUtc;
+  const instant = fits(Math.min(early, late))
+    ? Math.min(early, late)
+    : fits(Math.max(early, late))
+      ? Math.max(early, late)
+      : asUtc - offsetMs(asUtc, timeZone);
+  const offset = Math.round(offsetMs(instant, timeZone) / 60_000);
+  const wall = new Date(instant + offset * 60_000).toISOString().slice(0, 19);
+  const sign = offset < 0 ? "-" : "+";
+  const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0");
+  const minutes = String(Math.abs(offset) % 60).padStart(2, "0");
+  return `${wall}${sign}${hours}:${minutes}`;
+};
+
+/** An instant as a zone's wall clock, `YYYY-MM-DDTHH:mm` (what a datetime-local control shows). */
+export const zonedWallClock = (instant: Date, timeZone: string): string => {
+  const time = Math.floor(instant.getTime() / 60_000) * 60_000;
+  return new Date(time + offsetMs(time, timeZone)).toISOString().slice(0, 16);
+};
+
 export const DEFAULT_TIME_ZONE = "America/Los_Angeles";

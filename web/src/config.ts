@@ -1,0 +1,55 @@
+/** `/config.json`, served by the stack (contracts section 7, agreed between the app's engineers). */
+export type AuthConfig =
+  | { kind: "local"; signInUrl: string }
+  | {
+      kind: "oidc";
+      authority: string;
+      clientId: string;
+      redirectUri: string;
+      logoutUri: string;
+      managedLoginDomain: string;
+    };
+
+export interface AppConfig {
+  auth: AuthConfig;
+  timeZone: string;
+}
+
+const isString = (value: unknown): value is string => typeof value === "string" && value !== "";
+
+const parse = (value: unknown): AppConfig => {
+  const config = value as { auth?: Record<string, unknown>; timeZone?: unknown } | null;
+  const auth = config?.auth;
+  if (!auth || !isString(config?.timeZone)) throw new Error("config.json is incomplete");
+  if (auth.kind === "local" && isString(auth.signInUrl)) {
+    return { auth: { kind: "local", signInUrl: auth.signInUrl }, timeZone: config.timeZone };
+  }
+  if (
+    auth.kind === "oidc" &&
+    isString(auth.authority) &&
+    isString(auth.clientId) &&
+    isString(auth.redirectUri) &&
+    isString(auth.logoutUri) &&
+    isString(auth.managedLoginDomain)
+  ) {
+    return {
+      auth: {
+        kind: "oidc",
+        authority: auth.authority,
+        clientId: auth.clientId,
+        redirectUri: auth.redirectUri,
+        logoutUri: auth.logoutUri,
+        managedLoginDomain: auth.managedLoginDomain,
+      },
+      timeZone: config.timeZone,
+    };
+  }
+  throw new Error("config.json names no known sign-in");
+};
+
+/** The service worker answers from its cache when there is no network (network first). */
+export const loadConfig = async (): Promise<AppConfig> => {
+  const response = await fetch("/config.json", { cache: "no-cache" });
+  if (!response.ok) throw new Error(`config.json: ${response.status}`);
+  return parse(await response.json());
+};
