@@ -48,6 +48,7 @@ import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
 import { NagSuppressions } from "cdk-nag";
 import { Construct } from "constructs";
 import { AUTH, type RouteDeclaration } from "../../resources/declarations.ts";
+import { appContentSecurityPolicy, HSTS_MAX_AGE_SECONDS } from "../web-headers.ts";
 
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -142,27 +143,7 @@ export const apiPathPatterns = (routes: readonly RouteDeclaration[]): string[] =
   return [...patterns].sort();
 };
 
-/**
- * The app's Content Security Policy (contracts section 7, as agreed for the
- * local stack too), with the Cognito origins the OIDC client talks to: the
- * issuer for discovery and keys, the managed login domain for tokens and
- * sign-out.
- */
-export const appContentSecurityPolicy = (cognitoOrigins: readonly string[]): string =>
-  [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    ["connect-src 'self'", ...cognitoOrigins].join(" "),
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    ["form-action 'self'", ...cognitoOrigins].join(" "),
-    "object-src 'none'",
-  ].join("; ");
-
-/** Two years, as HSTS preload lists ask. */
-const HSTS_MAX_AGE = Duration.days(730);
+const HSTS_MAX_AGE = Duration.seconds(HSTS_MAX_AGE_SECONDS);
 
 export interface WebAppProps {
   readonly settings: WebAppSettings;
