@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
+import { BROWSER_ALIASES } from "../shared/csv.ts";
 
 /**
  * The officers' and district staff's web app (contracts section 7). Built
@@ -10,6 +11,8 @@ import { VitePWA } from "vite-plugin-pwa";
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   publicDir: "public",
+  // The CSV reader and writer the server uses, in their browser builds (shared/csv.ts).
+  resolve: { alias: BROWSER_ALIASES },
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -81,6 +81,10 @@ export interface ApiRequest {
   /** ... or a text one (an enrollment CSV). */
   text?: { contentType: string; value: string };
   query?: Record<string, string | undefined>;
+  /** More request headers: a custodian's `X-Access-Reason`. */
+  headers?: Record<string, string>;
+  /** The answer as text, not JSON (a report's HTML or CSV); errors are still JSON. */
+  responseText?: boolean;
   signal?: AbortSignal;
 }
 
@@ -95,6 +99,7 @@ export const apiRequest = async <T>(request: ApiRequest): Promise<{ status: numb
     response = await fetch(url, {
       method: request.method ?? "GET",
       headers: {
+        ...request.headers,
         authorization: `Bearer ${request.token}`,
         ...(request.text
           ? { "content-type": request.text.contentType }
@@ -118,7 +123,7 @@ export const apiRequest = async <T>(request: ApiRequest): Promise<{ status: numb
   let body: unknown;
   try {
     const text = await response.text();
-    body = text === "" ? undefined : JSON.parse(text);
+    body = response.ok && request.responseText ? text : text === "" ? undefined : JSON.parse(text);
   } catch {
     // A connection dropped mid-body, or not JSON: the outcome is unknown.
     if (response.ok) throw new ApiFailure(0, "NETWORK", "The answer was cut off.");

@@ -59,6 +59,61 @@ export const ROUTES: readonly AppRoute[] = [
     online: true,
     screen: SubmittedReport,
   },
+  // The district screens (issue 13): each in its own chunk, none in the officers' first load.
+  {
+    path: "/incidents",
+    title: "Incidents",
+    roles: ["school_admin", "district_analyst"],
+    nav: true,
+    online: true,
+    load: () => import("./district/incidents.tsx"),
+  },
+  {
+    path: "/incidents/:id",
+    title: "Incident",
+    roles: ["school_admin", "district_analyst"],
+    online: true,
+    load: () => import("./district/incident.tsx"),
+  },
+  {
+    path: "/enrollment",
+    title: "Enrollment",
+    roles: ["district_analyst"],
+    nav: true,
+    online: true,
+    load: () => import("./district/enrollment.tsx"),
+  },
+  {
+    path: "/reports",
+    title: "Reports",
+    roles: ["district_analyst", "board"],
+    nav: true,
+    online: true,
+    load: () => import("./district/reports.tsx"),
+  },
+  {
+    path: "/records",
+    title: "Student records",
+    roles: ["records_custodian"],
+    nav: true,
+    online: true,
+    load: () => import("./district/records.tsx"),
+  },
+  {
+    path: "/records/:id",
+    title: "Incident, unredacted",
+    roles: ["records_custodian"],
+    online: true,
+    load: () => import("./district/record.tsx"),
+  },
+  {
+    path: "/audit",
+    title: "Audit log",
+    roles: ["records_custodian"],
+    nav: true,
+    online: true,
+    load: () => import("./district/audit.tsx"),
+  },
 ];
 
 /** Where a role lands at `/#/`. */

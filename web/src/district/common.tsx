@@ -1,0 +1,198 @@
+import type { ComponentChildren } from "preact";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { ApiFailure } from "../api.ts";
+import { FailureMessage } from "../screens/status.tsx";
+import "./district.css";
+
+/** What the district screens share: pages through cursors, and the states of a request. */
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type Load<T> =
+  | { state: "idle" }
+  | { state: "loading" }
+  | { state: "done"; value: T }
+  | { state: "failed"; failure: ApiFailure };
+
+export const asFailure = (error: unknown): ApiFailure =>
+  error instanceof ApiFailure
+    ? error
+    : new ApiFailure(0, "NETWORK", "Something went wrong. Nothing was lost; try again.");
+
+/**
+ * One page at a time through the API's cursors, with the cursors of the
+ * pages before kept for "Previous": ten thousand incidents are two hundred
+ * pages, and the screen never holds more than one.
+ */
+export const useCursorPages = <T,>(
+  fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<Page<T>>,
+  /** A new query: back to its first page. */
+  query: string | undefined,
+) => {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [load, setLoad] = useState<Load<Page<T>>>({ state: "idle" });
+  const [attempt, setAttempt] = useState(0);
+  const fetchRef = useRef(fetchPage);
+  fetchRef.current = fetchPage;
+
+  useEffect(() => setCursors([undefined]), [query]);
+
+  const cursor = cursors.at(-1);
+  useEffect(() => {
+    if (query === undefined) return;
+    const controller = new AbortController();
+    setLoad({ state: "loading" });
+    fetchRef
+      .current(cursor, controller.signal)
+      .then((value) => setLoad({ state: "done", value }))
+      .catch((error) => {
+        if (!controller.signal.aborted) setLoad({ state: "failed", failure: asFailure(error) });
+      });
+    return () => controller.abort();
+  }, [query, cursor, attempt, cursors.length]);
+
+  const next = useCallback(() => {
+    if (load.state === "done" && load.value.nextCursor)
+      setCursors((list) => [...list, load.value.nextCursor!]);
+  }, [load]);
+  const previous = useCallback(
+    () => setCursors((list) => (list.length > 1 ? list.slice(0, -1) : list)),
+    [],
+  );
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return {
+    load,
+    pageNumber: cursors.length,
+    hasPrevious: cursors.length > 1,
+    hasNext: load.state === "done" && load.value.nextCursor !== null,
+    next,
+    previous,
+    retry,
+  };
+};
+
+/** A request's loading and failed states, the same on every screen; a 503 offers "Try again". */
+export const LoadState = ({
+  load,
+  retry,
+  what,
+}: {
+  load: Load<unknown>;
+  retry: () => void;
+  what: string;
+}) => {
+  if (load.state === "loading")
+    return (
+      <p role="status" class="loading-line">
+        Loading {what}…
+      </p>
+    );
+  if (load.state !== "failed") return null;
+  const { failure } = load;
+  return (
+    <div class="failure">
+      <FailureMessage failure={failure} />
+      {failure.status !== 403 && (
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+};
+
+export const Pager = ({
+  pages,
+  label,
+}: {
+  pages: ReturnType<typeof useCursorPages<unknown>>;
+  label: string;
+}) => (
+  <nav class="pager" aria-label={label}>
+    <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
+      Previous page
+    </button>
+    <span aria-live="polite">Page {pages.pageNumber}</span>
+    <button type="button" disabled={!pages.hasNext} onClick={pages.next}>
+      Next page
+    </button>
+  </nav>
+);
+
+export const Empty = ({ children }: { children: ComponentChildren }) => (
+  <p class="empty" role="status">
+    {children}
+  </p>
+);
+
+/** A file made in the browser, offered as a download; the URL is revoked once clicked. */
+export const download = (name: string, type: string, content: BlobPart) => {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.rel = "noopener";
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+};
+
+/** Dates as the district reads them, from the app's configured zone. */
+export const dateTime = (iso: string, timeZone: string) => {
+  try {
+    return new Intl.DateTimeFormat("en-US", {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone,
+    }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+};
+
+/** Form state kept per screen in sessionStorage, never in the URL: a reload loses nothing typed. */
+export const useKept = <T,>(key: string, initial: T): [T, (value: T) => void] => {
+  const storageKey = `sro.district.${key}`;
+  const [value, setValue] = useState<T>(() => {
+    try {
+      const kept = sessionStorage.getItem(storageKey);
+      return kept ? { ...initial, ...(JSON.parse(kept) as T) } : initial;
+    } catch {
+      return initial;
+    }
+  });
+  const set = useCallback(
+    (next: T) => {
+      setValue(next);
+      try {
+        sessionStorage.setItem(storageKey, JSON.stringify(next));
+      } catch {
+        // Storage full or blocked: the form still works, it is only not kept.
+      }
+    },
+    [storageKey],
+  );
+  return [value, set];
+};
+
+/**
+ * A wide table scrolls inside its own labelled region, so a 360 px screen
+ * never scrolls sideways; the region takes focus so the keyboard can scroll it.
+ */
+export const TableRegion = ({
+  label,
+  children,
+}: {
+  label: string;
+  children: ComponentChildren;
+}) => (
+  // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll by keyboard (WCAG 2.1.1).
+  // biome-ignore lint/a11y/useSemanticElements: a section would add a landmark per table; the region is the scroll container.
+  <div class="table-scroll" tabIndex={0} role="region" aria-label={label}>
+    {children}
+  </div>
+);

@@ -1,0 +1,205 @@
+import { useMemo, useState } from "preact/hooks";
+import { CATEGORIES } from "../../../shared/incident/schema.ts";
+import type { RedactedIncident } from "../../../shared/privacy/redact.ts";
+import { DECISION_POINT_NAMES, decisionPointsOf } from "../../../shared/report/definitions.ts";
+import { useApi, useApp } from "../app.tsx";
+import { SelectField, TextField } from "../officer/fields.tsx";
+import { label } from "../officer/labels.ts";
+import type { ScreenProps } from "../routes.ts";
+import {
+  dateTime,
+  Empty,
+  LoadState,
+  type Page,
+  Pager,
+  TableRegion,
+  useCursorPages,
+  useKept,
+} from "./common.tsx";
+
+/**
+ * Redacted incidents: a school admin's schools, or the district for an
+ * analyst (contracts section 7). Dates and the school go to the API; category
+ * and decision point have no API parameter, so each page the API sends is
+ * filtered here with the report's own rule for decision points.
+ */
+
+interface Filters {
+  from: string;
+  to: string;
+  schoolId: string;
+  category: string;
+  decisionPoint: string;
+}
+
+const EMPTY: Filters = { from: "", to: "", schoolId: "", category: "", decisionPoint: "" };
+
+/** A page of the API holds this many; filtered, the screen shows what matches of it. */
+const PAGE_SIZE = 100;
+
+export const matches = (
+  incident: RedactedIncident,
+  filters: Pick<Filters, "category" | "decisionPoint">,
+) =>
+  (!filters.category || incident.category === filters.category) &&
+  (!filters.decisionPoint ||
+    incident.students.some(
+      (student) =>
+        student.role === "subject" &&
+        (decisionPointsOf(student.actions) as string[]).includes(filters.decisionPoint),
+    ));
+
+const IncidentList = () => {
+  const api = useApi();
+  const { profile, config } = useApp();
+  const admin = profile?.role === "school_admin";
+  const schools = profile?.schoolIds ?? [];
+  const [draft, setDraft] = useKept<Filters>("incidents", {
+    ...EMPTY,
+    schoolId: admin ? (schools[0] ?? "") : "",
+  });
+  const [applied, setApplied] = useState<Filters>(draft);
+  const query = useMemo(
+    () => JSON.stringify([applied.from, applied.to, applied.schoolId]),
+    [applied.from, applied.to, applied.schoolId],
+  );
+  const pages = useCursorPages<RedactedIncident>(
+    async (cursor, signal) =>
+      (
+        await api<Page<RedactedIncident>>({
+          path: "/incidents",
+          query: {
+            from: applied.from || undefined,
+            to: applied.to || undefined,
+            schoolId: applied.schoolId || undefined,
+            limit: String(PAGE_SIZE),
+            cursor,
+          },
+          signal,
+        })
+      ).body,
+    query,
+  );
+  const set = (name: string, value: string) => setDraft({ ...draft, [name]: value });
+  const shown =
+    pages.load.state === "done"
+      ? pages.load.value.items.filter((item) => matches(item, applied))
+      : [];
+  const filtered = applied.category !== "" || applied.decisionPoint !== "";
+
+  return (
+    <section aria-labelledby="incidents-title">
+      <h1 id="incidents-title">Incidents</h1>
+      <p class="hint">
+        {admin ? "Your schools' incidents" : "Incidents of the district"}, redacted: no names, a
+        keyed id for each student. Oldest first.
+      </p>
+      <form
+        class="filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setApplied(draft);
+        }}
+      >
+        <TextField name="from" label="From" type="date" value={draft.from} onValue={set} />
+        <TextField name="to" label="To" type="date" value={draft.to} onValue={set} />
+        {admin ? (
+          <SelectField
+            name="schoolId"
+            label="School"
+            value={draft.schoolId}
+            options={schools}
+            onValue={set}
+          />
+        ) : (
+          <TextField
+            name="schoolId"
+            label="School id (empty: every school)"
+            value={draft.schoolId}
+            maxLength={32}
+            onValue={set}
+          />
+        )}
+        <SelectField
+          name="category"
+          label="Category"
+          value={draft.category}
+          options={[["", "Any category"], ...CATEGORIES.map((c) => [c, label(c)] as const)]}
+          onValue={set}
+        />
+        <SelectField
+          name="decisionPoint"
+          label="Decision point"
+          value={draft.decisionPoint}
+          options={[
+            ["", "Any decision point"],
+            ...DECISION_POINT_NAMES.map((d) => [d, label(d)] as const),
+          ]}
+          onValue={set}
+        />
+        <button type="submit" class="primary">
+          Show incidents
+        </button>
+      </form>
+      <LoadState load={pages.load} retry={pages.retry} what="incidents" />
+      {pages.load.state === "done" && (
+        <>
+          {shown.length === 0 ? (
+            <Empty>
+              {pages.load.value.items.length === 0
+                ? "No incidents in this period."
+                : "None of this page's incidents match the category or decision point; try the next page."}
+            </Empty>
+          ) : (
+            <TableRegion label="Incidents">
+              <table>
+                <caption class="visually-hidden">
+                  Incidents
+                  {filtered
+                    ? ` of this page that match (${shown.length} of ${pages.load.value.items.length})`
+                    : ""}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">School</th>
+                    <th scope="col">Category</th>
+                    <th scope="col">Students</th>
+                    <th scope="col">Open</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.map((incident) => (
+                    <tr key={incident.incidentId}>
+                      <td>{dateTime(incident.occurredAt, config.timeZone)}</td>
+                      <td>{incident.schoolId}</td>
+                      <td>{label(incident.category)}</td>
+                      <td>{incident.students.length}</td>
+                      <td>
+                        <a href={`#/incidents/${incident.incidentId}`}>
+                          Open
+                          <span class="visually-hidden">
+                            {" "}
+                            incident of {dateTime(incident.occurredAt, config.timeZone)}
+                          </span>
+                        </a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableRegion>
+          )}
+          {filtered && (
+            <p class="hint" role="status">
+              {shown.length} of this page's {pages.load.value.items.length} incidents match.
+            </p>
+          )}
+        </>
+      )}
+      <Pager pages={pages} label="Incident pages" />
+    </section>
+  );
+};
+
+export default (_props: ScreenProps) => <IncidentList />;
