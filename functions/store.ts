@@ -1,5 +1,9 @@
 import { sendToDeadLetterQueue } from "#shared/adapters/dead-letter-queue.ts";
-import { putIncidentOnce, putVersionOnce } from "#shared/adapters/incidents-table.ts";
+import {
+  getVersionEvent,
+  putIncidentOnce,
+  putVersionOnce,
+} from "#shared/adapters/incidents-table.ts";
 import { sendToQueue } from "#shared/adapters/queues.ts";
 import { IntakeMessageSchema } from "#shared/incident/messages.ts";
 import { storeIncident } from "#shared/incident/store.ts";
@@ -16,6 +20,7 @@ export const handler = queueConsumer(
     const { written } = await storeIncident(message, {
       putIncidentOnce,
       putVersionOnce,
+      getVersionEvent,
       forwardToRedaction: (forward) => sendToQueue("redaction", forward.incidentKey, forward),
       now: () => new Date(),
     });

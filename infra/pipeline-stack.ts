@@ -109,7 +109,25 @@ export class PipelineStack extends Stack {
     ]);
     this.sendsTo(intake, "intake");
 
-    const store = fn("store").useTable(tables.incidents, TABLES.incidents, ["dynamodb:PutItem"]);
+    // Corrections and voids (contracts section 8): the correction's receipt
+    // and the head's conditional update in one transaction, the head read,
+    // and the intake queue. Like intake, nothing of the restricted table.
+    const correctIncident = audited("correctIncident")
+      .useTable(tables.correctionReceipts, TABLES.correctionReceipts, [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+      ])
+      .useTable(tables.intakeReceipts, TABLES.intakeReceipts, [
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+      ]);
+    this.sendsTo(correctIncident, "intake");
+
+    // It reads back the version a void withdraws, to forward it with the void.
+    const store = fn("store").useTable(tables.incidents, TABLES.incidents, [
+      "dynamodb:PutItem",
+      "dynamodb:GetItem",
+    ]);
     this.sendsTo(store, "redaction");
     this.deadLettersFrom(store, "intake");
     store.addEventSource(
@@ -120,9 +138,9 @@ export class PipelineStack extends Stack {
       }),
     );
 
-    const redact = fn("redact").useTable(tables.redactedIncidents, TABLES.redactedIncidents, [
-      "dynamodb:PutItem",
-    ]);
+    const redact = fn("redact")
+      .useTable(tables.redactedIncidents, TABLES.redactedIncidents, ["dynamodb:PutItem"])
+      .useTable(tables.studentIncidents, TABLES.studentIncidents, ["dynamodb:PutItem"]);
     this.readsSecret(redact, props, props.studentKeySecret, SETTINGS.studentKeySecretArn);
     this.deadLettersFrom(redact, "redaction");
     redact.addEventSource(
@@ -139,11 +157,20 @@ export class PipelineStack extends Stack {
     // caller's token against the user pool itself: the route's function can
     // only hand on a token it was given, so it cannot read identities.
     const tokenIssuer = `https://cognito-idp.${this.region}.amazonaws.com/${props.userPool.userPoolId}`;
-    const readRestrictedIncident = audited("readRestrictedIncident").useTable(
-      tables.incidents,
-      TABLES.incidents,
-      ["dynamodb:GetItem"],
+    // It reads the head of an incident's version chain from its receipt and
+    // the versions in one batch, and for the custodian's search a student's
+    // partition of the student index, keyed with the student key secret.
+    const readRestrictedIncident = audited("readRestrictedIncident")
+      .useTable(tables.incidents, TABLES.incidents, ["dynamodb:BatchGetItem"])
+      .useTable(tables.intakeReceipts, TABLES.intakeReceipts, ["dynamodb:GetItem"])
+      .useTable(tables.studentIncidents, TABLES.studentIncidents, ["dynamodb:Query"]);
+    this.readsSecret(
+      readRestrictedIncident,
+      props,
+      props.studentKeySecret,
+      SETTINGS.studentKeySecretArn,
     );
+    this.signsCursors(readRestrictedIncident, props);
     readRestrictedIncident.addEnvironment(SETTINGS.tokenIssuer, tokenIssuer);
     readRestrictedIncident.addEnvironment(
       SETTINGS.tokenJwksUrl,
@@ -260,6 +287,7 @@ export class PipelineStack extends Stack {
 
     this.functions = {
       intake,
+      correctIncident,
       store,
       redact,
       readIncident,

@@ -2,6 +2,7 @@ import type { Principal } from "../auth/claims.ts";
 import { ApiError, unavailableOnFailure } from "../http/errors.ts";
 import { submissionDigest } from "./digest.ts";
 import { type IntakeMessage, incidentKey } from "./messages.ts";
+import { recordsProtectedAction } from "./protected-actions.ts";
 import type { IncidentEventV1 } from "./schema.ts";
 import { type ListingSummary, listingSummary } from "./summary.ts";
 
@@ -10,6 +11,8 @@ export interface IntakeReceipt extends Partial<ListingSummary> {
   digest: string;
   officerId: string;
   receivedAt: string;
+  /** The head of the version chain keeps it for the void rule (shared/incident/protected-actions.ts). */
+  recordsProtectedAction?: boolean;
 }
 
 export interface IntakePorts {
@@ -44,6 +47,7 @@ export const acceptIncident = async (
     receivedAt: ports.now().toISOString(),
     // Written with the receipt, so "my reports" lists it at once (GET /me/incidents).
     ...listingSummary(event),
+    recordsProtectedAction: recordsProtectedAction(event),
   };
   const existing = await unavailableOnFailure(() => ports.recordReceipt(receipt));
   if (existing && existing.digest !== receipt.digest) {

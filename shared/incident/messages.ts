@@ -31,16 +31,22 @@ const correctionFields = {
   event: IncidentEventV1Schema,
 };
 
-/**
- * A void carries no new event. It carries the event of the version it
- * withdraws instead, so that the redact stage can keep a voided item's
- * index keys and last active incident even when the void overtakes that
- * version on the queues (an addition to the storage model: `event` stays
- * absent for a void).
- */
+/** A void carries no event (storage model of issue 12). */
 const voidFields = {
   ...versionFields,
   kind: z.literal("voided"),
+};
+
+/**
+ * On the redaction queue, a void also carries the event of the version it
+ * withdraws, which the store stage reads from the restricted table: the
+ * redact stage can then keep a voided item's index keys and last active
+ * incident even when the void overtakes that version on the queue, and it
+ * never reads the restricted table itself. (An addition to the storage
+ * model; `event` stays absent for a void.)
+ */
+const redactionVoidFields = {
+  ...voidFields,
   lastActiveEvent: IncidentEventV1Schema,
 };
 
@@ -84,7 +90,7 @@ export const RedactionSubmissionSchema = contractObject({ ...redactionBase, ...s
 export const RedactionMessageSchema = z.union([
   RedactionSubmissionSchema,
   contractObject({ ...redactionBase, ...correctionFields }),
-  contractObject({ ...redactionBase, ...voidFields }),
+  contractObject({ ...redactionBase, ...redactionVoidFields }),
 ]);
 export type RedactionMessage = z.infer<typeof RedactionMessageSchema>;
 export type RedactionSubmission = z.infer<typeof RedactionSubmissionSchema>;
@@ -93,7 +99,7 @@ export type RedactionSubmission = z.infer<typeof RedactionSubmissionSchema>;
 export const versionOf = (message: { version?: number }): number => message.version ?? 1;
 
 /** The event a message's version leaves current in the redacted store: for a void, the one it withdraws. */
-export const activeEventOf = (message: RedactionMessage | IntakeMessage) =>
+export const activeEventOf = (message: RedactionMessage) =>
   "lastActiveEvent" in message ? message.lastActiveEvent : message.event;
 
 /** Incident ids are UUIDs; any letter case names the same incident. */

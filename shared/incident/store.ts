@@ -31,14 +31,34 @@ export interface StorePorts {
   putIncidentOnce(incident: StoredIncident): Promise<boolean>;
   /** Writes version n unless it is there already; true when this call wrote it. */
   putVersionOnce(version: StoredVersion): Promise<boolean>;
+  /** A stored version's event; undefined when it is not stored yet (or is a void's). */
+  getVersionEvent(incidentKey: string, version: number): Promise<IncidentEventV1 | undefined>;
   forwardToRedaction(message: RedactionMessage): Promise<void>;
   now(): Date;
 }
 
-/** The redaction queue's copy of an intake message: everything but the officer. */
-const redactionMessageOf = (message: IntakeMessage): RedactionMessage => {
+/**
+ * A void's version arrived before the version it withdraws was stored (the
+ * queue does not keep order): the delivery fails and is retried, by which
+ * time that version is stored.
+ */
+export class WithdrawnVersionNotStored extends Error {
+  constructor() {
+    super("The version a void withdraws is not stored yet; the void is retried.");
+    this.name = "WithdrawnVersionNotStored";
+  }
+}
+
+/** The redaction queue's copy of an intake message: everything but the officer, and for a void the event it withdraws. */
+const redactionMessageOf = async (
+  message: IntakeMessage,
+  ports: StorePorts,
+): Promise<RedactionMessage> => {
   const { officerId: _officer, ...rest } = message;
-  return rest;
+  if (rest.kind !== "voided") return rest;
+  const lastActiveEvent = await ports.getVersionEvent(rest.incidentKey, rest.version - 1);
+  if (!lastActiveEvent) throw new WithdrawnVersionNotStored();
+  return { ...rest, lastActiveEvent };
 };
 
 /**
@@ -48,12 +68,14 @@ const redactionMessageOf = (message: IntakeMessage): RedactionMessage => {
  * delivery that wrote and then failed before forwarding must be completed by
  * the next one. The redact stage is idempotent in its turn, and applies a
  * version only over an older one, so the order in which versions arrive
- * does not matter.
+ * does not matter. A void is forwarded with the event it withdraws, read
+ * back from this table: the only version that waits for another.
  */
 export const storeIncident = async (
   message: IntakeMessage,
   ports: StorePorts,
 ): Promise<{ written: boolean }> => {
+  const forward = await redactionMessageOf(message, ports);
   const storedAt = ports.now().toISOString();
   const requestId = message.requestId ? { requestId: message.requestId } : {};
   const written =
@@ -77,7 +99,7 @@ export const storeIncident = async (
           ...requestId,
           event: message.event,
         });
-  await ports.forwardToRedaction(redactionMessageOf(message));
+  await ports.forwardToRedaction(forward);
   return { written };
 };
 

@@ -1,3 +1,4 @@
+import type * as z from "zod";
 import { ApiError } from "../http/errors.ts";
 import { issueToDetail } from "../http/issues.ts";
 import { parseJsonRequestBody, type RawBody } from "../http/json-body.ts";
@@ -14,8 +15,8 @@ import {
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** The incident body: application/json of at most 256 KiB (the 415, 413 and 400 rows of the contract). */
-export const parseJsonBody = (raw: RawBody): unknown =>
-  parseJsonRequestBody(raw, { maxBytes: MAX_BODY_BYTES, what: "incident" });
+export const parseJsonBody = (raw: RawBody, maxBytes = MAX_BODY_BYTES): unknown =>
+  parseJsonRequestBody(raw, { maxBytes, what: "incident" });
 
 const CONTRACT_KEYS: ReadonlySet<string> = new Set([
   ...Object.keys(INCIDENT_EVENT_FIELDS),
@@ -29,42 +30,61 @@ const CONTRACT_KEYS: ReadonlySet<string> = new Set([
  * name) but not the keys above it that the contract does not know: those
  * were typed by the submitter and could be anything.
  */
-const maskSubmittedKeys = (path: JsonPath): JsonPath =>
+const maskSubmittedKeys = (path: JsonPath, known: ReadonlySet<string>): JsonPath =>
   path.map((segment, index) =>
-    typeof segment === "number" || index === path.length - 1 || CONTRACT_KEYS.has(segment)
-      ? segment
-      : "*",
+    typeof segment === "number" || index === path.length - 1 || known.has(segment) ? segment : "*",
   );
+
+/**
+ * The FORBIDDEN_FIELD row, checked before anything else in a body.
+ * `envelopeKeys` are the keys of a body that wraps an event (a correction).
+ */
+export const refuseForbiddenFields = (body: unknown, envelopeKeys: readonly string[] = []) => {
+  const forbidden = findForbiddenFields(body);
+  if (forbidden.length === 0) return;
+  const known = new Set([...CONTRACT_KEYS, ...envelopeKeys]);
+  throw new ApiError(
+    "FORBIDDEN_FIELD",
+    "Citizenship and immigration information may not be collected (California Education Code 234.7). Remove the field.",
+    forbidden.map((path) => ({
+      path: formatPath(maskSubmittedKeys(path, known)),
+      message: "field about citizenship or immigration status (Education Code 234.7)",
+    })),
+  );
+};
+
+/** The VALIDATION_FAILED row: one detail per schema problem, at its path. */
+export const parseOrRefuse = <T>(schema: z.ZodType<T>, body: unknown, message: string): T => {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new ApiError("VALIDATION_FAILED", message, result.error.issues.map(issueToDetail));
+  }
+  return result.data;
+};
+
+/** The FORBIDDEN_CONTENT row, for each free text at its path (the narrative, a correction's reason). */
+export const refuseForbiddenTerms = (texts: ReadonlyArray<{ path: string; text?: string }>) => {
+  const details = texts.flatMap(({ path, text }) =>
+    text === undefined
+      ? []
+      : findForbiddenTerms(text).map((term) => ({ path, message: `mentions "${term}"` })),
+  );
+  if (details.length === 0) return;
+  throw new ApiError(
+    "FORBIDDEN_CONTENT",
+    "The text mentions immigration or citizenship status, which may not be recorded (California Education Code 234.7). Rewrite it without the listed terms.",
+    details,
+  );
+};
 
 /** The 422 rows: forbidden fields first, then the schema, then the narrative. */
 export const validateIncidentEvent = (body: unknown): IncidentEventV1 => {
-  const forbidden = findForbiddenFields(body);
-  if (forbidden.length > 0) {
-    throw new ApiError(
-      "FORBIDDEN_FIELD",
-      "Citizenship and immigration information may not be collected (California Education Code 234.7). Remove the field.",
-      forbidden.map((path) => ({
-        path: formatPath(maskSubmittedKeys(path)),
-        message: "field about citizenship or immigration status (Education Code 234.7)",
-      })),
-    );
-  }
-  const result = IncidentEventV1Schema.safeParse(body);
-  if (!result.success) {
-    throw new ApiError(
-      "VALIDATION_FAILED",
-      "The incident does not match the event contract.",
-      result.error.issues.map(issueToDetail),
-    );
-  }
-  const event = result.data;
-  const terms = event.narrative === undefined ? [] : findForbiddenTerms(event.narrative);
-  if (terms.length > 0) {
-    throw new ApiError(
-      "FORBIDDEN_CONTENT",
-      "The narrative mentions immigration or citizenship status, which may not be recorded (California Education Code 234.7). Rewrite it without the listed terms.",
-      terms.map((term) => ({ path: "narrative", message: `mentions "${term}"` })),
-    );
-  }
+  refuseForbiddenFields(body);
+  const event = parseOrRefuse(
+    IncidentEventV1Schema,
+    body,
+    "The incident does not match the event contract.",
+  );
+  refuseForbiddenTerms([{ path: "narrative", text: event.narrative }]);
   return event;
 };

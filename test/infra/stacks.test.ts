@@ -198,6 +198,7 @@ describe("pipeline stack", () => {
         "GET /audit",
         "GET /incidents",
         "GET /incidents/{incidentId}",
+        "POST /incidents/{incidentId}/corrections",
         "GET /openapi.json",
         "GET /reports",
         "GET /reports/{reportId}",
@@ -227,8 +228,18 @@ describe("pipeline stack", () => {
 
   it("grants each function only the table actions it uses", () => {
     expect(tableGrants("IntakeFunction")).toEqual(["AuditLog:PutItem", "IntakeReceipts:PutItem"]);
-    expect(tableGrants("StoreFunction")).toEqual(["Incidents:PutItem"]);
-    expect(tableGrants("RedactFunction")).toEqual(["RedactedIncidents:PutItem"]);
+    expect(tableGrants("StoreFunction")).toEqual(["Incidents:GetItem", "Incidents:PutItem"]);
+    expect(tableGrants("RedactFunction")).toEqual([
+      "RedactedIncidents:PutItem",
+      "StudentIncidents:PutItem",
+    ]);
+    expect(tableGrants("CorrectIncidentFunction")).toEqual([
+      "AuditLog:PutItem",
+      "CorrectionReceipts:GetItem",
+      "CorrectionReceipts:PutItem",
+      "IntakeReceipts:GetItem",
+      "IntakeReceipts:UpdateItem",
+    ]);
     expect(tableGrants("ReadIncidentFunction")).toEqual([
       "AuditLog:PutItem",
       "RedactedIncidents:GetItem",
@@ -275,9 +286,11 @@ describe("pipeline stack", () => {
   });
 
   it("lets no function update, delete or batch-write anything, the audit log above all", () => {
-    // The one exception, asserted below: the activity delete marks its own table's item.
+    // The exceptions, asserted elsewhere: the activity delete marks its own
+    // table's item, the correction moves the head on the intake receipt.
     const all = Object.keys(pipeline.findResources("AWS::IAM::Policy"))
       .filter((logicalId) => !logicalId.startsWith("DeleteActivityFunction"))
+      .filter((logicalId) => !logicalId.startsWith("CorrectIncidentFunction"))
       .flatMap((logicalId) => actionsOf(policyStatements(pipeline, logicalId)));
     // Wildcards count: an action pattern that could match a forbidden action is refused too.
     const matches = (pattern: string, action: string) =>
@@ -452,7 +465,12 @@ describe("pipeline stack", () => {
       ).sort();
     expect(near(incidentsTable)).toEqual(["ReadRestrictedIncident", "Store"]);
     // The intake holds the key only to send to its queue (next test).
-    expect(near("RestrictedDataKey")).toEqual(["Intake", "ReadRestrictedIncident", "Store"]);
+    expect(near("RestrictedDataKey")).toEqual([
+      "CorrectIncident",
+      "Intake",
+      "ReadRestrictedIncident",
+      "Store",
+    ]);
   });
 
   it("gives the function that serves admins and analysts no way to identities", () => {
@@ -554,30 +572,33 @@ describe("pipeline stack", () => {
     expect(client.Properties.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
   });
 
-  it("keeps the intake function away from the restricted table, with the key only through SQS", () => {
-    const statements = policyStatements(pipeline, "IntakeFunction");
-    const incidentsTable = tableLogicalId(stateful, TABLES.incidents.id);
-    expect(JSON.stringify(statements)).not.toContain(incidentsTable);
-    const keyUse = statements.filter((statement) =>
-      JSON.stringify(statement.Resource).includes("RestrictedDataKey"),
-    );
-    expect(keyUse).toEqual([
-      {
-        Effect: "Allow",
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: expect.anything(),
-        Condition: {
-          StringEquals: {
-            "kms:ViaService": {
-              "Fn::Join": ["", ["sqs.", { Ref: "AWS::Region" }, ".amazonaws.com"]],
+  it.each(["IntakeFunction", "CorrectIncidentFunction"])(
+    "keeps %s away from the restricted table, with the key only through SQS",
+    (name) => {
+      const statements = policyStatements(pipeline, name);
+      const incidentsTable = tableLogicalId(stateful, TABLES.incidents.id);
+      expect(JSON.stringify(statements)).not.toContain(incidentsTable);
+      const keyUse = statements.filter((statement) =>
+        JSON.stringify(statement.Resource).includes("RestrictedDataKey"),
+      );
+      expect(keyUse).toEqual([
+        {
+          Effect: "Allow",
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Resource: expect.anything(),
+          Condition: {
+            StringEquals: {
+              "kms:ViaService": {
+                "Fn::Join": ["", ["sqs.", { Ref: "AWS::Region" }, ".amazonaws.com"]],
+              },
             },
           },
         },
-      },
-    ]);
-    // The same check finds the grant where there is one.
-    expect(JSON.stringify(policyStatements(pipeline, "StoreFunction"))).toContain(incidentsTable);
-  });
+      ]);
+      // The same check finds the grant where there is one.
+      expect(JSON.stringify(policyStatements(pipeline, "StoreFunction"))).toContain(incidentsTable);
+    },
+  );
 
   it("uses a wildcard resource only for X-Ray, which has no resource ARNs", () => {
     const statements = policyStatements(pipeline, "");
