@@ -19,28 +19,35 @@ export interface KeyRangePage {
    * reads the key range: `limit` counts the items read, so a page may be short.
    */
   equals?: Record<string, string>;
+  /** Attributes that must be absent or differ from these values, checked the same way. */
+  differs?: Record<string, string>;
 }
 
 export const queryKeyRange = async (page: KeyRangePage) => {
   const equals = Object.entries(page.equals ?? {});
+  const differs = Object.entries(page.differs ?? {});
+  const filters = [
+    ...equals.map((_, index) => `#f${index} = :f${index}`),
+    ...differs.map((_, index) => `(attribute_not_exists(#d${index}) OR #d${index} <> :d${index})`),
+  ];
   const { Items = [], LastEvaluatedKey } = await dynamo().send(
     new QueryCommand({
       TableName: page.tableName,
       ...(page.indexName ? { IndexName: page.indexName } : {}),
       KeyConditionExpression: "#p = :p AND #s BETWEEN :from AND :to",
-      ...(equals.length > 0
-        ? { FilterExpression: equals.map((_, index) => `#f${index} = :f${index}`).join(" AND ") }
-        : {}),
+      ...(filters.length > 0 ? { FilterExpression: filters.join(" AND ") } : {}),
       ExpressionAttributeNames: {
         "#p": page.partitionKey,
         "#s": page.sortKey,
         ...Object.fromEntries(equals.map(([name], index) => [`#f${index}`, name])),
+        ...Object.fromEntries(differs.map(([name], index) => [`#d${index}`, name])),
       },
       ExpressionAttributeValues: {
         ":p": page.partition,
         ":from": page.fromKey,
         ":to": page.toKey,
         ...Object.fromEntries(equals.map(([, value], index) => [`:f${index}`, value])),
+        ...Object.fromEntries(differs.map(([, value], index) => [`:d${index}`, value])),
       },
       ScanIndexForward: !page.newestFirst,
       Limit: page.limit,

@@ -35,6 +35,7 @@ export const queryRedacted = async (query: RedactedQuery) => {
     limit: query.limit,
     newestFirst: false,
     ...(query.startKey ? { startKey: query.startKey } : {}),
+    ...(query.activeOnly ? { differs: { status: "voided" } } : {}),
   });
   return { records: items as RedactedRecord[], lastKey };
 };

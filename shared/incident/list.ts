@@ -15,6 +15,8 @@ export interface RedactedQuery {
   toKey: string;
   limit: number;
   startKey?: Record<string, string>;
+  /** Leave voided incidents out (contracts section 8); a report counts them, a list does not. */
+  activeOnly?: boolean;
 }
 
 export interface ListPorts {
@@ -35,7 +37,9 @@ const CursorSchema = z.strictObject({
 
 /**
  * Redacted incidents of one school or the district, oldest first, from an
- * index (never a scan). A school admin lists their own schools only.
+ * index (never a scan), each at its current version; a voided one is left
+ * out (DynamoDB filters it after reading, so a page may be short while
+ * `nextCursor` goes on). A school admin lists their own schools only.
  */
 export const listIncidents = async (
   parameters: Record<string, string | undefined> | undefined,
@@ -78,6 +82,7 @@ export const listIncidents = async (
     ...periodKeys(query.fromInstant, query.toExclusive),
     limit: query.limit,
     ...(startKey ? { startKey: startKey as Record<string, string> } : {}),
+    activeOnly: true,
   });
   return {
     items: records.map((record) => record.incident),

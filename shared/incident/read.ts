@@ -1,7 +1,7 @@
 import type { Principal } from "../auth/claims.ts";
 import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
-import type { RedactedRecord } from "../privacy/redact-stage.ts";
+import { isVoided, type RedactedRecord } from "../privacy/redact-stage.ts";
 import { incidentKey, isIncidentId } from "./key.ts";
 import { authorView, type StoredIncident } from "./store.ts";
 
@@ -111,7 +111,8 @@ export const readRedactedIncident = async (
     throw forbidden();
   }
   const record = await ports.getRedacted(keyOf(incidentId, audit));
-  if (!record) throw notFound();
+  // A voided incident has left every redacted read (contracts section 8).
+  if (!record || isVoided(record)) throw notFound();
   if (principal.role === "school_admin" && !principal.schoolIds.has(record.schoolId)) {
     throw denied(audit);
   }
