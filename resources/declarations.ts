@@ -230,6 +230,10 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: "GET", path: "/incidents", function: "listIncidents" },
   { method: "GET", path: "/incidents/{incidentId}", function: "readIncident" },
   { method: "POST", path: "/incidents/{incidentId}/corrections", function: "correctIncident" },
+  // Both are served from the restricted table: readIncident hands them to
+  // readRestrictedIncident, as it does the author's and the custodian's reads.
+  { method: "GET", path: "/incidents/{incidentId}/versions", function: "readIncident" },
+  { method: "GET", path: "/custodian/incidents", function: "readIncident" },
   { method: "GET", path: "/me/incidents", function: "listMyIncidents" },
   { method: "GET", path: "/audit", function: "readAudit" },
   { method: "POST", path: "/activities", function: "recordActivity" },

@@ -107,6 +107,7 @@ export class ProjectFunction extends NodejsFunction {
 }
 
 export type DynamoAction =
+  | "dynamodb:BatchGetItem"
   | "dynamodb:ConditionCheckItem"
   | "dynamodb:GetItem"
   | "dynamodb:PutItem"

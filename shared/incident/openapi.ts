@@ -43,8 +43,33 @@ export const AcceptedSchema = z.strictObject({
 
 export const AuthorViewSchema = z.strictObject({
   view: z.literal("full"),
+  /** The current version's event; for a voided incident, the one the void withdrew. */
   incident: IncidentEventV1Schema,
   receivedAt: z.iso.datetime(),
+  version: z.number().int().min(1),
+  status: z.enum(["active", "voided"]),
+});
+
+/** Contracts section 8: one version, oldest first; `sub` only for the author and a custodian. */
+const VersionsSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      version: z.number().int().min(1),
+      at: z.iso.datetime(),
+      kind: z.enum(["submitted", "corrected", "voided"]),
+      reason: z.string().nullable(),
+      changedPaths: z.array(z.string()),
+      sub: z.string().optional(),
+    }),
+  ),
+});
+
+const StudentIncidentSchema = z.strictObject({
+  incidentId: z.guid(),
+  occurredAt: z.string(),
+  schoolId: z.string(),
+  status: z.enum(["active", "voided"]),
+  version: z.number().int().min(1),
 });
 
 export const RedactedViewSchema = z.strictObject({
@@ -190,6 +215,8 @@ export const openApiDocument = () => ({
       RedactedView: schemaOf(RedactedViewSchema),
       IncidentPage: schemaOf(page(RedactedIncidentSchema)),
       MyIncidentPage: schemaOf(page(MyIncidentSchema)),
+      Versions: schemaOf(VersionsSchema),
+      StudentIncidentPage: schemaOf(page(StudentIncidentSchema)),
       AuditPage: schemaOf(page(AuditEntrySchema)),
       Activity: z.toJSONSchema(ActivitySchema, {
         target: "draft-2020-12",
@@ -257,7 +284,8 @@ export const openApiDocument = () => ({
     "/incidents/{incidentId}": {
       get: {
         operationId: "readIncident",
-        summary: "Read an incident you submitted, as submitted",
+        summary:
+          "Read an incident: its author and a records_custodian (X-Access-Reason) get the current version unredacted with version and status; a school_admin or district_analyst the redacted one (a voided one: 404)",
         parameters: [
           {
             name: "incidentId",
@@ -277,6 +305,72 @@ export const openApiDocument = () => ({
           "401": errorResponse("UNAUTHENTICATED"),
           "403": errorResponse("FORBIDDEN: role may not read incidents this way"),
           "404": errorResponse("NOT_FOUND: no such incident among yours"),
+          "503": errorResponse("UNAVAILABLE"),
+        },
+      },
+    },
+    "/incidents/{incidentId}/versions": {
+      get: {
+        operationId: "readIncidentVersions",
+        summary:
+          "An incident's versions, oldest first, with the paths each changed (never values): the author and a records_custodian with sub and the reason as written; a district_analyst without sub, the reason redacted as a narrative is",
+        parameters: [
+          {
+            name: "incidentId",
+            in: "path",
+            required: true,
+            schema: { type: "string", format: "uuid" },
+          },
+          {
+            name: "X-Access-Reason",
+            in: "header",
+            schema: { type: "string", maxLength: 500 },
+            description: "records_custodian: optional, kept in the audit entry",
+          },
+        ],
+        responses: {
+          "200": {
+            description: "The versions",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Versions" } } },
+          },
+          "400": errorResponse("VALIDATION_FAILED: the id is not a UUID"),
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN: school_admin and board"),
+          "404": errorResponse("NOT_FOUND: unknown, or another officer's"),
+          "503": errorResponse("UNAVAILABLE"),
+        },
+      },
+    },
+    "/custodian/incidents": {
+      get: {
+        operationId: "searchStudentIncidents",
+        summary:
+          "A student's incidents by district local id, oldest first, each confirmed against its current version (records_custodian, with X-Access-Reason)",
+        parameters: [
+          {
+            name: "localId",
+            in: "query",
+            required: true,
+            schema: { type: "string", maxLength: 32 },
+          },
+          ...listParameters,
+          {
+            name: "X-Access-Reason",
+            in: "header",
+            required: true,
+            schema: { type: "string", maxLength: 500 },
+          },
+        ],
+        responses: {
+          "200": {
+            description: "A page",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/StudentIncidentPage" } },
+            },
+          },
+          "400": errorResponse("VALIDATION_FAILED: no reason, no localId, a bad date or cursor"),
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN: not a records_custodian"),
           "503": errorResponse("UNAVAILABLE"),
         },
       },

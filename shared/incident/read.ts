@@ -3,11 +3,23 @@ import { ApiError } from "../http/errors.ts";
 import type { AuditNote } from "../http/handler.ts";
 import { isVoided, type RedactedRecord } from "../privacy/redact-stage.ts";
 import { incidentKey, isIncidentId } from "./key.ts";
-import { authorView, type StoredIncident } from "./store.ts";
+import {
+  type StoredItem,
+  statusOf,
+  type Version,
+  type VersionHead,
+  versionChain,
+  versionsView,
+} from "./versions.ts";
 
 export interface RestrictedReadPorts {
-  /** The restricted table: only the author's and the custodian's reads reach it. */
-  getIncident(incidentKey: string): Promise<StoredIncident | undefined>;
+  /** The head of the version chain: the intake receipt. */
+  getHead(incidentKey: string): Promise<VersionHead | undefined>;
+  /**
+   * Versions 1..upTo from the restricted table, in any order, the ones not
+   * stored yet left out: only the reads of this module reach that table.
+   */
+  getVersions(incidentKey: string, upTo: number): Promise<StoredItem[]>;
 }
 
 export interface RedactedReadPorts {
@@ -73,9 +85,31 @@ const keyOf = (incidentId: string | undefined, audit: AuditNote): string => {
 };
 
 /**
- * One incident as submitted (contracts section 2): to its author, and to a
- * records custodian who states a reason. Anyone who may not see it gets the
- * same 404 as for an unknown id. Other roles never get here: 403.
+ * The stored versions of an incident the caller may read. The head comes
+ * first, so another officer's request is refused before anything of the
+ * restricted table is read; the head may run ahead of the store stage, and
+ * the chain stops where the stored versions do (versionChain).
+ */
+export const readChain = async (
+  key: string,
+  principal: Principal,
+  audit: AuditNote,
+  ports: RestrictedReadPorts,
+): Promise<Version[]> => {
+  const head = await ports.getHead(key);
+  if (!head) throw notFound();
+  if (principal.role === "sro" && head.officerId !== principal.userId) throw denied(audit);
+  const chain = versionChain(await ports.getVersions(key, Math.max(1, head.currentVersion)));
+  if (chain.length === 0) throw notFound();
+  return chain;
+};
+
+/**
+ * One incident's current version, unredacted (contracts sections 2 and 8):
+ * to its author, and to a records custodian who states a reason, with
+ * `version` and `status` beside it (a voided one too, with the content it
+ * withdrew). Anyone who may not see it gets the same 404 as for an unknown
+ * id. Other roles never get here: 403.
  */
 export const readRestrictedIncident = async (
   incidentId: string | undefined,
@@ -90,10 +124,80 @@ export const readRestrictedIncident = async (
     audit.action = "incident.read_unredacted";
     audit.reason = validateAccessReason(accessReason);
   }
-  const incident = await ports.getIncident(key);
-  if (!incident) throw notFound();
-  if (principal.role === "sro" && incident.officerId !== principal.userId) throw denied(audit);
-  return authorView(incident);
+  const chain = await readChain(key, principal, audit, ports);
+  const current = chain[chain.length - 1]!;
+  return {
+    view: "full" as const,
+    incident: current.event,
+    receivedAt: chain[0]!.at,
+    version: current.version,
+    status: statusOf(current),
+  };
+};
+
+/** The versions route's key, as API Gateway names it in the event it hands a function. */
+export const VERSIONS_ROUTE = "GET /incidents/{incidentId}/versions";
+/** The custodian's search by student: served from the restricted table too. */
+export const STUDENT_SEARCH_ROUTE = "GET /custodian/incidents";
+
+/**
+ * Whether the incident-read route function hands a request to the
+ * restricted read: the author's and the custodian's reads, every versions
+ * read and the custodian's search. A role that may never make a versions
+ * read or a search is refused here, with that request's audit action.
+ */
+export const handsToRestrictedRead = (
+  routeKey: string | undefined,
+  incidentId: string | undefined,
+  principal: Principal,
+  audit: AuditNote,
+): boolean => {
+  if (routeKey === VERSIONS_ROUTE) {
+    audit.action = "incident.versions";
+    // A refusal names the incident it refused, as the read's refusals do.
+    if (isIncidentId(incidentId)) audit.target = incidentKey(incidentId);
+    if (!readsVersions(principal)) {
+      throw new ApiError("FORBIDDEN", "Your role may not read an incident's versions.");
+    }
+    return true;
+  }
+  if (routeKey === STUDENT_SEARCH_ROUTE) {
+    audit.action = "incident.search";
+    if (principal.role !== "records_custodian") {
+      throw new ApiError("FORBIDDEN", "Only a records custodian may search by student.");
+    }
+    return true;
+  }
+  return readsRestrictedTable(principal);
+};
+
+/** Who reads an incident's versions (contracts section 8); all of them from the restricted table. */
+export const readsVersions = (principal: Principal): boolean =>
+  readsRestrictedTable(principal) || principal.role === "district_analyst";
+
+/**
+ * GET /incidents/{id}/versions, oldest first: the author (its own; another
+ * officer's is a 404) and a custodian with `sub` and the reasons as
+ * written; a district analyst without `sub` and with each reason redacted
+ * as a narrative is. A custodian may state an `X-Access-Reason`, which the
+ * audit entry keeps; the contract asks for none here.
+ */
+export const readIncidentVersions = async (
+  incidentId: string | undefined,
+  accessReason: string | undefined,
+  principal: Principal,
+  audit: AuditNote,
+  ports: RestrictedReadPorts,
+) => {
+  if (!readsVersions(principal)) {
+    throw new ApiError("FORBIDDEN", "Your role may not read an incident's versions.");
+  }
+  const key = keyOf(incidentId, audit);
+  if (principal.role === "records_custodian" && accessReason !== undefined) {
+    audit.reason = validateAccessReason(accessReason);
+  }
+  const chain = await readChain(key, principal, audit, ports);
+  return versionsView(chain, principal.role === "district_analyst" ? "redacted" : "full");
 };
 
 /**

@@ -2,7 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -70,7 +75,11 @@ beforeEach(() => {
   dynamoMock.reset();
   lambdaMock.reset();
   dynamoMock.on(PutCommand).resolves({});
-  dynamoMock.on(GetCommand).resolves({ Item: stored });
+  // The receipt is the head of the version chain; the versions come in one batch.
+  dynamoMock.on(GetCommand).resolves({ Item: { officerId: "officer-1", receivedAt: "t" } });
+  dynamoMock
+    .on(BatchGetCommand)
+    .resolves({ Responses: { incidents: [{ ...stored, receivedAt: "t" }] } });
 });
 
 describe("the restricted read function", () => {
