@@ -425,16 +425,20 @@ export class WebApp extends Construct {
     });
     this.suppressDeploymentFindings(deployment);
 
-    new CfnOutput(this, "WebAppUrl", {
-      description: "Open the web app here",
-      value: this.siteUrl,
-    });
-    new CfnOutput(this, "WebAppDistributionDomain", {
-      description: "Point the custom domain's DNS record (CNAME or alias) here",
-      value: this.distribution.distributionDomainName,
-    });
-    new CfnOutput(this, "ManagedLoginDomain", { value: managedLoginOrigin });
-    new CfnOutput(this, "WebClientId", { value: this.client.userPoolClientId });
+    // Named plainly, so `cdk deploy` prints `WebAppUrl = https://...`.
+    const outputs: Array<[string, string, string]> = [
+      ["WebAppUrl", "Open the web app here", this.siteUrl],
+      [
+        "WebAppDistributionDomain",
+        "Point a custom domain's DNS record (CNAME or alias) here",
+        this.distribution.distributionDomainName,
+      ],
+      ["ManagedLoginDomain", "Cognito managed login", managedLoginOrigin],
+      ["WebClientId", "The web app's Cognito app client", this.client.userPoolClientId],
+    ];
+    for (const [name, description, value] of outputs) {
+      new CfnOutput(this, name, { description, value }).overrideLogicalId(name);
+    }
   }
 
   /**

@@ -382,6 +382,16 @@ describe("the site bucket", () => {
     expect(deployment.DistributionId).toBeUndefined();
   });
 
+  it("prints the site's URL and the custom domain's DNS target under plain names", () => {
+    const outputs = pipeline.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const distribution = logicalId(pipeline, "AWS::CloudFront::Distribution", "WebApp");
+    expect(flatten(outputs.WebAppUrl?.Value)).toBe(`https://<${distribution}.DomainName>/`);
+    expect(flatten(outputs.WebAppDistributionDomain?.Value)).toBe(`<${distribution}.DomainName>`);
+    expect(outputs.WebClientId?.Value).toEqual({
+      Ref: logicalId(pipeline, "AWS::Cognito::UserPoolClient", "WebApp"),
+    });
+  });
+
   it("passes cdk-nag with the default domain, suppressing only the TLS and WAF rules on the distribution", () => {
     expect(nagFindings).toEqual([]);
   });
