@@ -7,6 +7,7 @@ import { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
 import { UserPool } from "aws-cdk-lib/aws-cognito";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { AwsSolutionsChecks } from "cdk-nag";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiPathPatterns, WebApp, webAppSettings } from "../../infra/constructs/web-app.ts";
 import { appContentSecurityPolicy } from "../../infra/web-headers.ts";
@@ -509,6 +510,87 @@ describe("context", () => {
     ],
   ])("refuses %j at synth", (context, message) => {
     expect(() => settings(context)).toThrow(message);
+  });
+});
+
+describe("context values of any shape (fast-check)", () => {
+  const KEYS = ["authDomainPrefix", "webDomain", "webCertificateArn", "webCountries", "webAclArn"];
+  const hostile = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.string({ unit: "grapheme", maxLength: 80 }),
+    fc.constantFrom(
+      "district-sro; script-src *",
+      "sro.district.example\r\nX-Evil: 1",
+      "sro.district.example/ https://evil.example",
+      "'unsafe-inline'",
+      "US,*",
+      "a".repeat(5000),
+      "..",
+      "xn--80ak6aa92e.com",
+    ),
+    fc.integer(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 }),
+  );
+
+  it("either refuses a value with a fixed message that quotes nothing, or keeps it to a strict alphabet", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...KEYS), hostile), (context) => {
+        let settings: ReturnType<typeof webAppSettings>;
+        try {
+          settings = webAppSettings((key) => context[key], "district");
+        } catch (error) {
+          const message = (error as Error).message;
+          expect(message).toMatch(
+            /^context (authDomainPrefix|webDomain|webCertificateArn|webCountries|webAclArn)\b/,
+          );
+          for (const value of Object.values(context)) {
+            const text = String(value);
+            // A value long enough to mean anything is never echoed back.
+            if (text.length >= 8) expect(message).not.toContain(text);
+          }
+          return;
+        }
+        // What reaches the CSP header, the callback URLs and CloudFront has
+        // nothing that could end a directive, a header or a URL's host.
+        expect(settings.authDomainPrefix).toMatch(/^[a-z0-9-]{1,63}$/);
+        expect(settings.customDomain?.domainName ?? "a.b").toMatch(/^[a-z0-9.-]{3,253}$/);
+        for (const code of settings.allowedCountries) expect(code).toMatch(/^[A-Z]{2}$/);
+        expect(settings.webAclArn ?? "arn:none").toMatch(/^arn:[a-z0-9:/_-]+$/i);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("routes every path of any route set to the API, and no app path, unless a route claims its first segment", () => {
+    const segment = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/);
+    const routePath = fc
+      .array(
+        fc.oneof(
+          segment,
+          segment.map((name) => `{${name}}`),
+        ),
+        { minLength: 1, maxLength: 4 },
+      )
+      .filter((parts) => !parts[0]!.startsWith("{"))
+      .map((parts) => `/${parts.join("/")}`);
+    fc.assert(
+      fc.property(fc.array(routePath, { minLength: 1, maxLength: 12 }), (paths) => {
+        const patterns = apiPathPatterns(
+          paths.map(
+            (path) => ({ method: "GET", path, function: "openapi" }) as (typeof ROUTES)[number],
+          ),
+        );
+        const toApi = (path: string) => patterns.some((pattern) => matches(pattern, path));
+        for (const path of paths) expect(toApi(path.replace(/\{[^}]+\}/g, "x1"))).toBe(true);
+        const claimed = new Set(paths.map((path) => path.split("/")[1]));
+        for (const path of APP_PATHS) {
+          const first = path.split("/")[1]!;
+          if (!claimed.has(first)) expect(toApi(path), path).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
