@@ -10,8 +10,10 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiPathPatterns, WebApp, webAppSettings } from "../../infra/constructs/web-app.ts";
+import { WEB_DIST } from "../../infra/local/web-files.ts";
 import { appContentSecurityPolicy } from "../../infra/web-headers.ts";
 import { ROUTES } from "../../resources/declarations.ts";
+import { buildWebOnce } from "../support/browser.ts";
 
 process.env.SRO_CDK_NO_AUTO_SYNTH = "1";
 const { buildApp, FEATURE_CONTEXT } = await import("../../infra/app.ts");
@@ -748,6 +750,13 @@ describe("the deployed files (bundled as cdk synth does, without Docker)", () =>
       expect(readFileSync(path, "utf8"), file).not.toContain("/local/sign-in.js");
     }
   });
+
+  it("and web/dist, as npm run build:web makes it for the local stack, has no local sign-in file either", async () => {
+    await buildWebOnce();
+    const built = listFiles(WEB_DIST);
+    expect(built).toContain("index.html");
+    expect(built.filter((file) => file.startsWith("local/") || /sign-in/.test(file))).toEqual([]);
+  }, 240_000);
 
   it("serves config.json of kind oidc with the pool's issuer, the web client and the site's URLs", () => {
     expect(appConfig).toEqual({
