@@ -140,3 +140,33 @@ export const syntheticDistrict = ({ students = 20_000, schools = 8, seed = 7 } =
 
   return { population, enrollmentCsv, incidents };
 };
+
+/**
+ * The synthetic district over several school years, each year its own
+ * population (seed) moved to that year's dates: a trend's input, with one
+ * enrollment file holding each year's rows.
+ */
+export const syntheticYears = (
+  schoolYears: readonly string[],
+  { students = 8000, incidentsPerYear = 3000, seed = 3 } = {},
+) => {
+  const enrollment = ["schoolYear,schoolId,dimension,group,enrollment"];
+  const incidents: RedactedIncident[] = [];
+  schoolYears.forEach((schoolYear, index) => {
+    const shift = Number(schoolYear.slice(0, 4)) - 2025;
+    const district = syntheticDistrict({ students, seed: seed + index });
+    for (const line of district.enrollmentCsv().split("\n").slice(1)) {
+      enrollment.push(line.replace(/^2025-26/, schoolYear));
+    }
+    for (const incident of district.incidents(incidentsPerYear)) {
+      const at = new Date(incident.occurredAt);
+      at.setUTCFullYear(at.getUTCFullYear() + shift);
+      incidents.push({
+        ...incident,
+        incidentId: `${String(index).padStart(8, "0")}${incident.incidentId.slice(8)}`,
+        occurredAt: at.toISOString(),
+      });
+    }
+  });
+  return { enrollmentCsv: enrollment.join("\n"), incidents };
+};

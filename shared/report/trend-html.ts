@@ -117,7 +117,7 @@ const numbersTable = (table: TrendTable, trend: TrendReport) => {
         `<tr><th scope="row">${escapeHtml(groupLabel(table.dimension, row.group))}</th>${row.series.map((entry) => `<td>${entryText(entry)}</td>`).join("")}<td>${row.change === null ? "—" : signed(row.change)}</td><td>${flag(row.persistent)}</td><td>${flag(row.progress)}</td></tr>`,
     )
     .join("");
-  return `<table class="sr-only"><caption>Risk ratio by period: ${escapeHtml(DIMENSION_LABELS[table.dimension] ?? table.dimension)}, ${escapeHtml(DECISION_LABELS[table.decisionPoint] ?? table.decisionPoint)}</caption><thead><tr><th scope="col">Group</th>${head}<th scope="col">Change</th><th scope="col">Persistent</th><th scope="col">Progress</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<div class="sr-only"><table><caption>Risk ratio by period: ${escapeHtml(DIMENSION_LABELS[table.dimension] ?? table.dimension)}, ${escapeHtml(DECISION_LABELS[table.decisionPoint] ?? table.decisionPoint)}</caption><thead><tr><th scope="col">Group</th>${head}<th scope="col">Change</th><th scope="col">Persistent</th><th scope="col">Progress</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 };
 
 const tableSection = (table: TrendTable, trend: TrendReport) => {
@@ -197,7 +197,7 @@ const TREND_STYLE = `
 .card{border:1px solid #d5dae3;border-radius:.4rem;padding:.4rem .6rem;min-width:0}.card .group{margin:0;font-weight:600}
 .persistent-card{border-color:#b3372c;border-width:2px}.small{font-size:.85rem;margin:.2rem 0 0}
 .spark{margin:.2rem 0}.trend{fill:none;stroke:#1d2330;stroke-width:1.5}.dot{fill:#1d2330}.hidden-period{fill:#e5e8ee}
-.axis{fill:#5b6475;font-size:10px}.persistent{color:#b3372c}.progress{color:#1d5e3a}
+.axis{fill:#5b6475;font-size:10px}.policy th[scope=row]{white-space:nowrap}.persistent{color:#b3372c}.progress{color:#1d5e3a}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 `;
 
