@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { ROLES, type Role } from "../../shared/auth/claims.ts";
+import { appContentSecurityPolicy } from "../web-headers.ts";
 import type { DevIssuer } from "./dev-issuer.ts";
 
 /**
@@ -15,8 +16,8 @@ export const WEB_DIST = resolve(import.meta.dirname, "../../web/dist");
 const SIGN_IN_DIR = resolve(import.meta.dirname, "sign-in");
 
 export const APP_HEADERS: Readonly<Record<string, string>> = {
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+  // The same policy as CloudFront's, which adds the Cognito origins.
+  "content-security-policy": appContentSecurityPolicy(),
   "x-content-type-options": "nosniff",
   "referrer-policy": "no-referrer",
 };
