@@ -197,6 +197,19 @@ const withGatewayResponses = <Paths extends Record<string, Record<string, Operat
   return paths;
 };
 
+/** The parameters both report types take (contracts sections 5 and 9). */
+const reportParameterProperties = {
+  schoolId: { type: "string" },
+  public: { type: "boolean" },
+  partition: { enum: ["year", "semester", "quarter"] },
+  minCell: { type: "integer", minimum: 1 },
+  minN: { type: "integer", minimum: 1 },
+  riskRatioThreshold: { type: "number", exclusiveMinimum: 0 },
+  confidenceLevel: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+  timeZone: { type: "string" },
+  routineDisciplineCategories: { type: "array", items: { type: "string" }, minItems: 1 },
+} as const;
+
 /** OpenAPI 3.1 (whose schemas are JSON Schema 2020-12) built from the same zod schemas. */
 export const openApiDocument = () => ({
   openapi: "3.1.0",
@@ -447,37 +460,54 @@ export const openApiDocument = () => ({
     "/reports": {
       post: {
         operationId: "createReport",
-        summary: "Run a disproportionality report now (district_analyst)",
+        summary: "Run a disproportionality report or a trend now (district_analyst)",
         description:
-          "A public request (public: true) takes the district's configured parameters and may set none of partition, minCell, minN, riskRatioThreshold, confidenceLevel or timeZone; it covers a period of the district's partition that ended at least publicationDelayDays ago, in a school year not published under another partition.",
+          "A period report (reportType period, the default; contracts section 5) or a trend (reportType trend: 2 to 10 consecutive schoolYears, oldest first, cut by partition; contracts section 9). A public request (public: true) takes the district's configured parameters and may set none of partition, minCell, minN, riskRatioThreshold, confidenceLevel, timeZone, routineDisciplineCategories or persistenceYears; a public period is one of the district's partition that ended at least publicationDelayDays ago, in a school year not published under another partition. A public trend copies each period's published report, publishing a due one first, and is refused whole if any of its periods is not yet publishable.",
         requestBody: {
           required: true,
           content: {
             "application/json": {
               schema: {
-                type: "object",
-                required: ["schoolYear"],
-                additionalProperties: false,
-                properties: {
-                  schoolYear: { type: "string" },
-                  from: { type: "string", format: "date" },
-                  to: { type: "string", format: "date" },
-                  schoolId: { type: "string" },
-                  public: { type: "boolean" },
-                  partition: { enum: ["year", "semester", "quarter"] },
-                  minCell: { type: "integer", minimum: 1 },
-                  minN: { type: "integer", minimum: 1 },
-                  riskRatioThreshold: { type: "number", exclusiveMinimum: 0 },
-                  confidenceLevel: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
-                  timeZone: { type: "string" },
-                },
+                oneOf: [
+                  {
+                    type: "object",
+                    required: ["schoolYear"],
+                    additionalProperties: false,
+                    properties: {
+                      reportType: { const: "period" },
+                      schoolYear: { type: "string" },
+                      from: { type: "string", format: "date" },
+                      to: { type: "string", format: "date" },
+                      ...reportParameterProperties,
+                    },
+                  },
+                  {
+                    type: "object",
+                    required: ["reportType", "schoolYears"],
+                    additionalProperties: false,
+                    properties: {
+                      reportType: { const: "trend" },
+                      schoolYears: {
+                        type: "array",
+                        items: { type: "string" },
+                        minItems: 2,
+                        maxItems: 10,
+                      },
+                      ...reportParameterProperties,
+                      persistenceYears: { type: "integer", minimum: 1, maximum: 3 },
+                    },
+                  },
+                ],
               },
             },
           },
         },
         responses: {
-          "201": { description: "Made; its index entry" },
-          "200": { description: "A public period already published: its entry" },
+          "201": {
+            description:
+              "Made; its index entry (reportType, and for a trend schoolYears and partition)",
+          },
+          "200": { description: "A public period or public trend already published: its entry" },
           "400": errorResponse(
             "VALIDATION_FAILED: a parameter, the period or the scope; a public request that sets a parameter, a period not yet publishable, or another partition than the school year's first publication",
           ),
@@ -497,7 +527,8 @@ export const openApiDocument = () => ({
     "/reports/{reportId}": {
       get: {
         operationId: "readReport",
-        summary: "A report as JSON (contracts section 5), CSV or the board page (HTML)",
+        summary:
+          "A report as JSON (contracts section 5, or a trend's of section 9), CSV or the board page (HTML; a trend's page charts each group over its periods)",
         parameters: [
           { name: "reportId", in: "path", required: true, schema: { type: "string" } },
           {
