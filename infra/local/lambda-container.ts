@@ -7,7 +7,10 @@ import { lambdaContext } from "./lambda-context.ts";
  * runtime sends, one at a time.
  */
 export interface ContainerData {
+  /** The handler's module: a function's bundle, or a module given as is. */
   moduleUrl: string;
+  /** This module, bundled, or its source when the bundles could not be built. */
+  containerUrl: string;
   functionName: string;
   timeoutSeconds: number;
   memoryMb: number;

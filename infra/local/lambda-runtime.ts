@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { type LocalBundles, localBundles } from "./lambda-bundles.ts";
 import type { ContainerData, FromContainer, ToContainer } from "./lambda-container.ts";
 import { pauseDeadline, TaskTimedOut } from "./lambda-context.ts";
 
@@ -19,6 +20,8 @@ export interface LocalFunctionStats {
   moduleUrl: string;
   /** Containers that loaded the module and reported ready. */
   coldStarts: number;
+  /** Their start-up times added up, from a container's creation to its ready. */
+  coldStartMs: number;
   /** Invocations that returned, an HTTP error answer or a batch's failures included. */
   results: number;
   /** Invocations that threw or timed out, or whose container failed to start. */
@@ -43,7 +46,7 @@ export interface LocalFunction {
 
 /**
  * A module that does not load in time fails the invocation. Lambda allows
- * 10 seconds; loading TypeScript on a busy laptop can take more.
+ * 10 seconds; bundling, or loading TypeScript, on a busy laptop can take more.
  */
 const INIT_TIMEOUT_MS = 30_000;
 
@@ -56,6 +59,18 @@ const INIT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_CONTAINERS = Math.max(2, Math.min(4, availableParallelism()));
 
 const BOOTSTRAP = new URL("./lambda-worker.mjs", import.meta.url);
+const CONTAINER_SOURCE = new URL("./lambda-container.ts", import.meta.url).href;
+
+/**
+ * What a container loads: a function's bundle in place of its TypeScript
+ * entry, and the bundled container code. Any other module (a test's
+ * handler, a synthesized asset) is loaded as given; TypeScript then goes
+ * through tsx, in that container only.
+ */
+const containerModules = (moduleUrl: string, bundles: LocalBundles | undefined) => ({
+  moduleUrl: bundles?.modules.get(moduleUrl) ?? moduleUrl,
+  containerUrl: bundles?.containerUrl ?? CONTAINER_SOURCE,
+});
 
 class RuntimeError extends Error {
   constructor(name: string, message: string) {
@@ -73,33 +88,17 @@ class RuntimeError extends Error {
 class Container {
   readonly ready: Promise<void>;
   dead = false;
-  private readonly worker: Worker;
+  /** Set once the bundles are known; until then the container is starting. */
+  private worker: Worker | undefined;
   private nextId = 0;
   private pending:
     | { id: number; resolve(value: unknown): void; reject(error: Error): void }
     | undefined;
 
-  constructor(private readonly options: LocalFunctionOptions) {
-    const data: ContainerData = {
-      moduleUrl: options.moduleUrl,
-      functionName: options.functionName,
-      timeoutSeconds: options.timeoutSeconds,
-      memoryMb: options.memoryMb,
-    };
-    this.worker = new Worker(BOOTSTRAP, {
-      workerData: data,
-      // A copy of the stack's environment as it is now (table names, queue
-      // URLs, endpoints), plus what Lambda tells every function.
-      env: {
-        ...process.env,
-        AWS_LAMBDA_FUNCTION_NAME: options.functionName,
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb),
-        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
-      },
-      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
-    });
-    // A container never keeps the process alive: stopping the stack ends them.
-    this.worker.unref();
+  constructor(
+    private readonly options: LocalFunctionOptions,
+    bundles: Promise<LocalBundles | undefined>,
+  ) {
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new RuntimeError("InitTimeout", "The function did not start in time"));
@@ -113,29 +112,59 @@ class Container {
           reject(error);
         } else resolve();
       };
-      this.worker.on("message", (message: FromContainer) => {
-        if (message.type === "ready") settle();
-        else if (message.type === "init-error")
-          settle(new RuntimeError("Runtime.InitError", message.name));
-        else if (this.pending?.id === message.id) {
-          const { resolve: done, reject: fail } = this.pending;
-          this.pending = undefined;
-          if (message.type === "result") done(message.result);
-          else fail(new RuntimeError(message.name, message.message));
-        }
-      });
       const die = (error: Error) => {
         this.dead = true;
         settle(error);
         this.pending?.reject(error);
         this.pending = undefined;
       };
-      this.worker.on("error", (error) =>
-        die(new RuntimeError("Runtime.ExitError", error instanceof Error ? error.name : "error")),
-      );
-      this.worker.on("exit", () =>
-        die(new RuntimeError("Runtime.ExitError", "The container exited")),
-      );
+      const begin = (found: LocalBundles | undefined) => {
+        // Ended (stopped, or out of time) before its thread began.
+        if (this.dead) return die(new RuntimeError("Runtime.ExitError", "Container ended"));
+        const data: ContainerData = {
+          ...containerModules(options.moduleUrl, found),
+          functionName: options.functionName,
+          timeoutSeconds: options.timeoutSeconds,
+          memoryMb: options.memoryMb,
+        };
+        const worker = new Worker(BOOTSTRAP, {
+          workerData: data,
+          // A copy of the stack's environment as it is now (table names, queue
+          // URLs, endpoints), plus what Lambda tells every function.
+          env: {
+            ...process.env,
+            AWS_LAMBDA_FUNCTION_NAME: options.functionName,
+            AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb),
+            AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+          },
+          resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+        });
+        this.worker = worker;
+        // A container never keeps the process alive: stopping the stack ends them.
+        worker.unref();
+        worker.on("message", (message: FromContainer) => {
+          if (message.type === "ready") settle();
+          else if (message.type === "init-error")
+            settle(new RuntimeError("Runtime.InitError", message.name));
+          else if (this.pending?.id === message.id) {
+            const { resolve: done, reject: fail } = this.pending;
+            this.pending = undefined;
+            if (message.type === "result") done(message.result);
+            else fail(new RuntimeError(message.name, message.message));
+          }
+        });
+        worker.on("error", (error) =>
+          die(new RuntimeError("Runtime.ExitError", error instanceof Error ? error.name : "error")),
+        );
+        worker.on("exit", () => die(new RuntimeError("Runtime.ExitError", "The container exited")));
+      };
+      void bundles.then((found) => {
+        try {
+          begin(found);
+        } catch (error) {
+          die(new RuntimeError("Runtime.ExitError", error instanceof Error ? error.name : "error"));
+        }
+      });
     });
     // Failures surface through invoke(); this keeps an unawaited start quiet.
     this.ready.catch(() => undefined);
@@ -143,7 +172,9 @@ class Container {
 
   /** Runs one event; ends the container if it outlives the function's timeout. */
   run(event: unknown, requestId: string): Promise<unknown> {
-    if (this.dead) return Promise.reject(new RuntimeError("Runtime.ExitError", "Container ended"));
+    const worker = this.worker;
+    if (this.dead || !worker)
+      return Promise.reject(new RuntimeError("Runtime.ExitError", "Container ended"));
     const id = ++this.nextId;
     const timeoutMs = this.options.timeoutSeconds * 1000;
     return new Promise<unknown>((resolve, reject) => {
@@ -161,7 +192,7 @@ class Container {
       this.pending = { id, resolve: settle(resolve), reject: settle(reject) };
       const message: ToContainer = { id, event, requestId, deadline: Date.now() + timeoutMs };
       try {
-        this.worker.postMessage(message);
+        worker.postMessage(message);
       } catch (error) {
         this.pending = undefined;
         clearTimeout(timer);
@@ -172,12 +203,12 @@ class Container {
 
   kill(): void {
     this.dead = true;
-    void this.worker.terminate();
+    void this.worker?.terminate();
   }
 
   async end(): Promise<void> {
     this.dead = true;
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 }
 
@@ -193,14 +224,16 @@ export const localFunction = (options: LocalFunctionOptions): LocalFunction => {
   const busy = new Set<Promise<unknown>>();
   const waiting: Array<{ resolve(container: Container): void; reject(error: Error): void }> = [];
   let stopped = false;
-  const counts = { coldStarts: 0, results: 0, errors: 0 };
+  const counts = { coldStarts: 0, coldStartMs: 0, results: 0, errors: 0 };
 
   const start = () => {
-    const container = new Container(options);
+    const startedAt = performance.now();
+    const container = new Container(options, localBundles());
     containers.add(container);
     container.ready.then(
       () => {
         counts.coldStarts++;
+        counts.coldStartMs += Math.round(performance.now() - startedAt);
       },
       () => undefined,
     );
