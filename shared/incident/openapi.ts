@@ -21,6 +21,8 @@ const errorCodes = [
   "FORBIDDEN_FIELD",
   "FORBIDDEN_CONTENT",
   "CONFLICT",
+  "VERSION_CONFLICT",
+  "VOIDED",
   "UNAUTHENTICATED",
   "FORBIDDEN",
   "NOT_FOUND",
@@ -32,7 +34,16 @@ export const ErrorBodySchema = z.strictObject({
   error: z.strictObject({
     code: z.enum(errorCodes),
     message: z.string(),
-    details: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+    details: z
+      .array(
+        z.strictObject({
+          path: z.string(),
+          message: z.string(),
+          /** VERSION_CONFLICT: the incident's current version. */
+          currentVersion: z.number().int().min(1).optional(),
+        }),
+      )
+      .optional(),
   }),
 });
 
@@ -79,6 +90,52 @@ export const RedactedViewSchema = z.strictObject({
 
 const page = (item: z.ZodType) =>
   z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** Contracts section 8: a correction or a void was accepted as version `version`. */
+const CorrectionAcceptedSchema = z.strictObject({
+  incidentId: z.uuid(),
+  version: z.number().int().min(2),
+  status: z.literal("accepted"),
+});
+
+/** The request: a complete event to correct, or `void: true`; the same envelope either way. */
+const correctionEnvelope = {
+  correctionId: {
+    type: "string",
+    format: "uuid",
+    description: "Idempotency key of this correction",
+  },
+  baseVersion: {
+    type: "integer",
+    minimum: 1,
+    description: "The version this correction was made from; it must be the current one",
+  },
+  reason: {
+    type: "string",
+    minLength: 1,
+    maxLength: 500,
+    description: "Why; checked for the forbidden terms as a narrative is",
+  },
+} as const;
+const correctionRequestSchema = {
+  oneOf: [
+    {
+      type: "object",
+      properties: {
+        ...correctionEnvelope,
+        incident: { $ref: "#/components/schemas/IncidentEventV1" },
+      },
+      required: ["correctionId", "baseVersion", "reason", "incident"],
+      additionalProperties: false,
+    },
+    {
+      type: "object",
+      properties: { ...correctionEnvelope, void: { const: true } },
+      required: ["correctionId", "baseVersion", "reason", "void"],
+      additionalProperties: false,
+    },
+  ],
+};
 
 const ActivityAcceptedSchema = z.strictObject({
   activityId: z.uuid(),
@@ -224,6 +281,8 @@ export const openApiDocument = () => ({
     schemas: {
       IncidentEventV1: incidentEventJsonSchema(),
       Accepted: schemaOf(AcceptedSchema),
+      CorrectionRequest: correctionRequestSchema,
+      CorrectionAccepted: schemaOf(CorrectionAcceptedSchema),
       AuthorView: schemaOf(AuthorViewSchema),
       RedactedView: schemaOf(RedactedViewSchema),
       IncidentPage: schemaOf(page(RedactedIncidentSchema)),
@@ -319,6 +378,51 @@ export const openApiDocument = () => ({
           "403": errorResponse("FORBIDDEN: role may not read incidents this way"),
           "404": errorResponse("NOT_FOUND: no such incident among yours"),
           "503": errorResponse("UNAVAILABLE"),
+        },
+      },
+    },
+    "/incidents/{incidentId}/corrections": {
+      post: {
+        operationId: "correctIncident",
+        summary:
+          "Correct an incident (a complete version-1 event with the same incidentId) or void it: its author within 720 hours of intake and within its schools, or a records_custodian any time. Checked in this order: a repeated correctionId; visibility and right; the body; VOIDED; baseVersion",
+        parameters: [
+          {
+            name: "incidentId",
+            in: "path",
+            required: true,
+            schema: { type: "string", format: "uuid" },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: { $ref: "#/components/schemas/CorrectionRequest" } },
+          },
+        },
+        responses: {
+          "202": {
+            description:
+              "Accepted as the new version (first time, or a repeat of the same correctionId with the same content: the same answer)",
+            content: {
+              "application/json": { schema: { $ref: "#/components/schemas/CorrectionAccepted" } },
+            },
+          },
+          "400": errorResponse("MALFORMED_JSON: the body is not JSON"),
+          "401": errorResponse("UNAUTHENTICATED: no or bad token"),
+          "403": errorResponse(
+            "FORBIDDEN: school_admin, district_analyst and board; the author after 720 hours or outside its schools; an officer's void of an incident that records use_of_force, handcuffed, citation, arrest or referral_to_prosecution",
+          ),
+          "404": errorResponse("NOT_FOUND: unknown incident, or another officer's"),
+          "409": errorResponse(
+            "CONFLICT: the correctionId was used with other content; VERSION_CONFLICT: baseVersion is not the current version (details[0].currentVersion gives it); VOIDED: the incident is voided",
+          ),
+          "413": errorResponse("PAYLOAD_TOO_LARGE: body over 260 KiB"),
+          "415": errorResponse("UNSUPPORTED_MEDIA_TYPE: not application/json"),
+          "422": errorResponse(
+            "VALIDATION_FAILED (also incident.incidentId differing from the path), FORBIDDEN_FIELD or FORBIDDEN_CONTENT (the narrative or the reason), as for POST /incidents",
+          ),
+          "503": errorResponse("UNAVAILABLE: outcome unknown, retry with the same correctionId"),
         },
       },
     },

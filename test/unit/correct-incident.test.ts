@@ -17,6 +17,7 @@ import {
   parseCorrectionBody,
 } from "../../shared/incident/correction-request.ts";
 import type { IntakeMessage } from "../../shared/incident/messages.ts";
+import { ErrorBodySchema } from "../../shared/incident/openapi.ts";
 import { newIncident, SCHOOL } from "../support/local-stack.ts";
 
 const RECEIVED = Date.parse("2026-02-03T18:20:00Z");
@@ -174,6 +175,8 @@ describe("correctIncident: the order of the checks", () => {
     expect(refused.error!.details).toEqual([
       { path: "baseVersion", message: expect.any(String), currentVersion: 3 },
     ]);
+    // The body the OpenAPI document describes.
+    expect(() => ErrorBodySchema.parse(refused.error!.toBody())).not.toThrow();
   });
 });
 
