@@ -47,9 +47,23 @@ const parse = (value: unknown): AppConfig => {
   throw new Error("config.json names no known sign-in");
 };
 
-/** The service worker answers from its cache when there is no network (network first). */
+const SAVED_CONFIG_KEY = "sro.config";
+
+/**
+ * The service worker answers from its cache when there is no network
+ * (network first); the first visit's request passed before the worker was
+ * there, so the last configuration read is also kept (it is not secret).
+ */
 export const loadConfig = async (): Promise<AppConfig> => {
-  const response = await fetch("/config.json", { cache: "no-cache" });
-  if (!response.ok) throw new Error(`config.json: ${response.status}`);
-  return parse(await response.json());
+  try {
+    const response = await fetch("/config.json", { cache: "no-cache" });
+    if (!response.ok) throw new Error(`config.json: ${response.status}`);
+    const config = parse(await response.json());
+    localStorage.setItem(SAVED_CONFIG_KEY, JSON.stringify(config));
+    return config;
+  } catch (error) {
+    const saved = localStorage.getItem(SAVED_CONFIG_KEY);
+    if (saved) return parse(JSON.parse(saved));
+    throw error;
+  }
 };

@@ -52,7 +52,7 @@ const isEmpty = (value: unknown) =>
  * unlisted names before it goes to the outbox.
  */
 export const NewReport = ({ params }: ScreenProps) => {
-  const { config, profile, session, sendOutbox } = useApp();
+  const { config, profile, session, sendOutbox, expired } = useApp();
   const sub = profile!.sub;
   const timeZone = config.timeZone;
   const [values, setValues] = useState<FormValues>();
@@ -206,8 +206,14 @@ export const NewReport = ({ params }: ScreenProps) => {
         return;
       }
       const { outcomes } = await flushOutbox(session, true);
-      sendOutbox();
       const outcome = outcomes.get(values.incidentId);
+      if (outcome === "unauthenticated") {
+        await expired();
+        navigate("/outbox?queued=1");
+        return;
+      }
+      // Schedules the retries of whatever still waits.
+      sendOutbox();
       if (outcome === "rejected") {
         // Back to the form with the server's errors at their controls.
         const entry = await outboxEntry(values.incidentId);

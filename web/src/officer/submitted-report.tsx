@@ -6,6 +6,16 @@ import type { ScreenProps } from "../routes.ts";
 import { FailureMessage } from "../screens/status.tsx";
 import { label } from "./labels.ts";
 
+const RETRIES_OF_NOT_FOUND = 15;
+
+/** The author's read of an incident (contracts sections 2 and 8): its current version. */
+interface FullView {
+  incident: IncidentEventV1;
+  receivedAt: string;
+  version: number;
+  status: string;
+}
+
 const list = (values: readonly string[] | undefined) =>
   values && values.length > 0 ? values.map(label).join(", ") : "None";
 
@@ -13,17 +23,39 @@ const list = (values: readonly string[] | undefined) =>
 export const SubmittedReport = ({ params }: ScreenProps) => {
   const api = useApi();
   const [report, setReport] = useState<IncidentEventV1>();
+  const [meta, setMeta] = useState<Omit<FullView, "incident">>();
   const [failure, setFailure] = useState<ApiFailure>();
 
   useEffect(() => {
-    api<IncidentEventV1>({ path: `/incidents/${encodeURIComponent(params.id ?? "")}` })
-      .then(({ body }) => setReport(body))
-      .catch((error) =>
-        setFailure(error instanceof ApiFailure ? error : new ApiFailure(0, "NETWORK", "Failed.")),
-      );
+    let live = true;
+    let timer: number | undefined;
+    // "My reports" lists a report the moment intake accepts it; the stored copy
+    // follows within seconds, so a 404 is asked again a few times.
+    const load = (attempt: number) => {
+      api<FullView>({ path: `/incidents/${encodeURIComponent(params.id ?? "")}` })
+        .then(({ body }) => {
+          if (!live) return;
+          setReport(body.incident);
+          setMeta(body);
+        })
+        .catch((error) => {
+          if (!live) return;
+          const failure =
+            error instanceof ApiFailure ? error : new ApiFailure(0, "NETWORK", "Failed.");
+          setFailure(failure);
+          if (failure.status === 404 && attempt < RETRIES_OF_NOT_FOUND) {
+            timer = window.setTimeout(() => load(attempt + 1), 2000);
+          }
+        });
+    };
+    load(0);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [params.id]);
 
-  if (failure) {
+  if (failure && !report) {
     return (
       <section aria-labelledby="report-title">
         <h1 id="report-title">Report</h1>
@@ -42,6 +74,16 @@ export const SubmittedReport = ({ params }: ScreenProps) => {
       <dl>
         <dt>Report id</dt>
         <dd>{report.incidentId}</dd>
+        {meta && (
+          <>
+            <dt>Received</dt>
+            <dd>{new Date(meta.receivedAt).toLocaleString()}</dd>
+            <dt>Version</dt>
+            <dd>
+              {meta.version} ({meta.status})
+            </dd>
+          </>
+        )}
         <dt>When</dt>
         <dd>{new Date(report.occurredAt).toLocaleString()}</dd>
         <dt>School</dt>
