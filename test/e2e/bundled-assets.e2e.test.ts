@@ -130,7 +130,8 @@ describe("the synthesized bundles, one request each on the local stack", () => {
       handlerModules: bundles,
       visibilityTimeoutSeconds: visibilityTimeoutSeconds(QUEUES.intake),
     });
-  });
+    // The synth bundles every function and also builds the web app with Vite.
+  }, 240_000);
 
   afterAll(async () => {
     await stack?.dispose();
