@@ -11,7 +11,8 @@ import { syntheticDistrict } from "./synthetic.ts";
  * emulator ceiling, intake latency, WCU per incident), each function's
  * bundle, the report engine over 100k and 1M
  * pre-parsed incidents (each in its own process, for its peak memory), and
- * the report CLI end to end over 100k raw events, parsing included.
+ * the report CLI end to end over 100k raw events, parsing included, and
+ * a three-year trend over 1M incidents by year and by quarter.
  */
 const asJson = process.argv.includes("--json");
 const tsx = "node_modules/.bin/tsx";
@@ -23,6 +24,14 @@ const engine = (count: number) =>
     seconds: number;
     peakRssMb: number;
   };
+
+/** The trend over three school years (bench/trend-engine.ts), beside one period's figures. */
+const trendEngine = (count: number, partition: string) =>
+  JSON.parse(
+    execFileSync(tsx, ["bench/trend-engine.ts", String(count), partition], {
+      encoding: "utf8",
+    }).trim(),
+  ) as { seconds: number; peakRssMb: number };
 
 const cliEndToEnd = (count: number) => {
   const dir = mkdtempSync(join(tmpdir(), "sro-bench-"));
@@ -76,6 +85,8 @@ const bundles = await measureBundles();
 const per100k = engine(100_000);
 const per1M = engine(1_000_000);
 const cli = cliEndToEnd(100_000);
+const trendByYear = trendEngine(1_000_000, "year");
+const trendByQuarter = trendEngine(1_000_000, "quarter");
 const result = {
   ...pipelineResult,
   bundles,
@@ -87,6 +98,12 @@ const result = {
     peakRssMbPer1M: per1M.peakRssMb,
     cliSecondsPer100k: cli.seconds,
     cliPeakRssMbPer100k: cli.peakRssMb,
+    trendByYearSecondsPer1M: trendByYear.seconds,
+    trendByYearPeakRssMbPer1M: trendByYear.peakRssMb,
+    trendByYearRatioToPeriod: trendByYear.seconds / per1M.seconds,
+    trendByQuarterSecondsPer1M: trendByQuarter.seconds,
+    trendByQuarterPeakRssMbPer1M: trendByQuarter.peakRssMb,
+    trendByQuarterRatioToPeriod: trendByQuarter.seconds / per1M.seconds,
   },
 };
 if (asJson) {
@@ -119,6 +136,14 @@ if (asJson) {
     ["report engine, 1M incidents", `${per1M.seconds.toFixed(2)} s, peak ${per1M.peakRssMb} MB`],
     ["1M / 100k time (10 = linear)", result.report.ratio1MTo100k.toFixed(1)],
     ["report CLI end to end, 100k events", `${cli.seconds.toFixed(2)} s, peak ${cli.peakRssMb} MB`],
+    [
+      "3-year trend by year, 1M incidents",
+      `${trendByYear.seconds.toFixed(2)} s (${result.report.trendByYearRatioToPeriod.toFixed(2)}x one 1M period), peak ${trendByYear.peakRssMb} MB`,
+    ],
+    [
+      "3-year trend by quarter, 1M incidents",
+      `${trendByQuarter.seconds.toFixed(2)} s (${result.report.trendByQuarterRatioToPeriod.toFixed(2)}x one 1M period), peak ${trendByQuarter.peakRssMb} MB`,
+    ],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
