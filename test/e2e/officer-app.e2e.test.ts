@@ -22,7 +22,7 @@ import { getJson, SCHOOL, startTestStack, tokenFor } from "../support/local-stac
 
 let stack: Awaited<ReturnType<typeof startTestStack>>;
 let browser: Browser;
-const SHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
+const SHOTS = resolve(import.meta.dirname, "../../docs/screens");
 
 beforeAll(async () => {
   [stack] = await Promise.all([startTestStack(), buildWebOnce()]);
@@ -90,7 +90,7 @@ describe("the officer's app", () => {
     const { context, page } = await officer("officer-flow");
     await page.waitForSelector("form.report");
     await checkScreen(page, "empty form");
-    await page.screenshot({ path: join(SHOTS, "web-new-report.png") });
+    await page.screenshot({ path: join(SHOTS, "officer-new-report.png") });
 
     const counter = new Counter();
     // The school is preset: the officer has one. The time is now.
@@ -134,7 +134,7 @@ describe("the officer's app", () => {
     await row.waitFor();
     expect(await row.innerText()).toContain("Disruption");
     await checkScreen(page, "my reports");
-    await page.screenshot({ path: join(SHOTS, "web-my-reports.png") });
+    await page.screenshot({ path: join(SHOTS, "officer-my-reports.png") });
     await row.locator("a").click();
     await page.getByRole("heading", { name: "Report as submitted" }).waitFor({ timeout: 60_000 });
     expect(await page.locator("article").innerText()).toContain("Hispanic or Latino");
@@ -185,7 +185,7 @@ describe("the officer's app", () => {
     const offered = await names.locator("li strong").allInnerTexts();
     expect(offered).toEqual(["Jordan Reyes", "Baker"]);
     await checkScreen(page, "names check");
-    await page.screenshot({ path: join(SHOTS, "web-names-check.png") });
+    await page.screenshot({ path: join(SHOTS, "officer-names-check.png") });
     await names.locator("li", { hasText: "Jordan Reyes" }).getByText("Add as a student").click();
     await names.locator("li", { hasText: "Baker" }).getByText("Add as another person").click();
     expect(await control(page, "students[1].ref.firstName").inputValue()).toBe("Jordan");
@@ -221,7 +221,7 @@ describe("the officer's app", () => {
     expect(await control(page, "students[0].grade").getAttribute("aria-invalid")).toBe("true");
     expect(await page.locator("section.summary").innerText()).toContain("students[0].grade");
     await checkScreen(page, "server errors at controls");
-    await page.screenshot({ path: join(SHOTS, "web-422.png") });
+    await page.screenshot({ path: join(SHOTS, "officer-422.png") });
 
     // The outbox holds it as returned until the officer fixes it.
     await control(page, "students[0].grade").selectOption("9");
