@@ -9,8 +9,9 @@ import { incidentKey } from "../shared/incident/messages.ts";
 import { validateIncidentEvent } from "../shared/incident/validate.ts";
 import { redactIncident } from "../shared/privacy/redact.ts";
 import { reportCsv } from "../shared/report/csv.ts";
-import { ReportAccumulator } from "../shared/report/engine.ts";
+import { ReportAccumulator, type ReportInput } from "../shared/report/engine.ts";
 import { parseEnrollmentCsv } from "../shared/report/enrollment.ts";
+import { isExportLine, parseExportLine } from "../shared/report/export.ts";
 import { reportHtml } from "../shared/report/html.ts";
 import { ReportInputError, reportRequest } from "../shared/report/request.ts";
 import { reportJson } from "../shared/report/run.ts";
@@ -42,6 +43,20 @@ const numberFlag = (value: string | undefined, flag: string) => {
   return Number(value);
 };
 
+/**
+ * `--as-of`: the instant whose data the file holds (an export's X-As-Of),
+ * echoed as the report's `asOf` in the pipeline's spelling, so the same
+ * instant written another way gives the same bytes; without it, null.
+ */
+const asOfFlag = (value: string | undefined): string | null => {
+  if (value === undefined) return null;
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+    ? Date.parse(value)
+    : Number.NaN;
+  if (Number.isNaN(at)) refuse("--as-of must be a date-time with an offset, as X-As-Of gives it");
+  return new Date(at).toISOString();
+};
+
 const main = async () => {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -65,6 +80,7 @@ const main = async () => {
         out: { type: "string" },
         url: { type: "string" },
         "data-dir": { type: "string" },
+        "as-of": { type: "string" },
         ...TREND_OPTIONS,
       },
       strict: true,
@@ -123,6 +139,8 @@ const main = async () => {
     else process.stdout.write(output);
   };
   if (!values.incidents) {
+    // The stack's report carries the instant its own run read.
+    if (values["as-of"] !== undefined) refuse("--as-of goes with --incidents only");
     // The stack publishes with the district's parameters and refuses a public
     // request that sets any; --partition only checks the period here, and the
     // stack checks it again against the district's.
@@ -150,6 +168,7 @@ const main = async () => {
   }
 
   const enrollments = trend ? trendEnrollments(trend, enrollmentText ?? "", refuse) : undefined;
+  const asOf = asOfFlag(values["as-of"] as string | undefined);
 
   // Keys only need to be consistent within one run; the report shows none.
   const secret = randomBytes(32).toString("hex");
@@ -170,9 +189,22 @@ const main = async () => {
     for await (const line of lines) {
       lineNumber++;
       if (line.trim() === "") continue;
-      let event: ReturnType<typeof validateIncidentEvent>;
+      let input: ReportInput;
       try {
-        event = validateIncidentEvent(JSON.parse(line));
+        const value: unknown = JSON.parse(line);
+        if (isExportLine(value)) {
+          // A line of GET /exports/incidents: already redacted, with its version and status.
+          const parsed = parseExportLine(value);
+          if (!parsed.ok) {
+            progress.stop();
+            return refuse(
+              `--incidents line ${lineNumber}: VALIDATION_FAILED at ${parsed.path}: ${parsed.message}`,
+            );
+          }
+          input = parsed.counted;
+        } else {
+          input = redactIncident(validateIncidentEvent(value), secret);
+        }
       } catch (error) {
         const detail =
           error instanceof ApiError
@@ -182,10 +214,14 @@ const main = async () => {
         return refuse(`--incidents line ${lineNumber}: ${detail}`);
       }
       // As in the pipeline, the first incident under an id is the one kept.
-      const key = incidentKey(event.incidentId);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      accumulator.add(redactIncident(event, secret));
+      // A void's export line has no id: the export holds each incident once.
+      const placed = "incident" in input ? input.incident : "status" in input ? undefined : input;
+      if (placed) {
+        const key = incidentKey(placed.incidentId);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      accumulator.add(input);
     }
   } catch {
     progress.stop();
@@ -194,9 +230,9 @@ const main = async () => {
   progress.stop();
 
   if (accumulator instanceof TrendAccumulator) {
-    return write(trendOutput(trend!, accumulator.reports(enrollments!), format, null));
+    return write(trendOutput(trend!, accumulator.reports(enrollments!), format, asOf));
   }
-  const report = accumulator.report(enrollment);
+  const report = accumulator.report(enrollment, asOf);
   write(
     format === "csv"
       ? reportCsv(report)

@@ -278,6 +278,16 @@ export class PipelineStack extends Stack {
       "dynamodb:GetItem",
     ]);
     this.usesReportFiles(readReport, props, ["s3:GetObject"]);
+    // The analysts' export reads the district index of the redacted table, nothing else.
+    const exportIncidents = audited("exportIncidents").useTable(
+      tables.redactedIncidents,
+      {
+        ...TABLES.redactedIncidents,
+        indexes: TABLES.redactedIncidents.indexes.filter((index) => index.name === "byDistrict"),
+      },
+      ["dynamodb:Query"],
+      { indexesOnly: true },
+    );
 
     new Schedule(this, "ReportSchedule", {
       description: "School-year-to-date reports, and public reports of ended periods",
@@ -304,6 +314,7 @@ export class PipelineStack extends Stack {
       scheduledReports,
       listReports,
       readReport,
+      exportIncidents,
     };
 
     const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: props.logRetention });

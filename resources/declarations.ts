@@ -199,6 +199,7 @@ export const FUNCTIONS = {
   createReport: { entry: "create-report", timeoutSeconds: 120, memoryMb: 1536 },
   listReports: { entry: "list-reports", timeoutSeconds: 10, memoryMb: 512 },
   readReport: { entry: "read-report", timeoutSeconds: 10, memoryMb: 512 },
+  exportIncidents: { entry: "export-incidents", timeoutSeconds: 30, memoryMb: 1024 },
   scheduledReports: { entry: "scheduled-reports", timeoutSeconds: 900, memoryMb: 1536 },
   store: {
     entry: "store",
@@ -243,6 +244,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: "POST", path: "/reports", function: "createReport" },
   { method: "GET", path: "/reports", function: "listReports" },
   { method: "GET", path: "/reports/{reportId}", function: "readReport" },
+  { method: "GET", path: "/exports/incidents", function: "exportIncidents" },
   { method: "GET", path: "/openapi.json", function: "openapi", public: true },
 ];
 

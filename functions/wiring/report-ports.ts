@@ -1,6 +1,6 @@
 import { activitiesBetween } from "#shared/adapters/activities-table.ts";
 import { loadEnrollment } from "#shared/adapters/enrollment-table.ts";
-import { redactedIncidentsBetween } from "#shared/adapters/redacted-incidents-table.ts";
+import { redactedRecordsBetween } from "#shared/adapters/redacted-incidents-table.ts";
 import { getReportFile, putReportFile } from "#shared/adapters/report-files.ts";
 import {
   getReportEntry,
@@ -9,6 +9,8 @@ import {
 } from "#shared/adapters/reports-table.ts";
 import { unavailableOnFailure } from "#shared/http/errors.ts";
 import type { ReportReadPorts } from "#shared/report/api.ts";
+import type { CountedIncident } from "#shared/report/engine.ts";
+import { countedOf } from "#shared/report/export.ts";
 import type { RunPorts } from "#shared/report/run.ts";
 import type { TrendPorts } from "#shared/report/trend-run.ts";
 
@@ -17,9 +19,18 @@ import type { TrendPorts } from "#shared/report/trend-run.ts";
  * or read them, so their wiring lives here once rather than in each handler;
  * shared/report/ itself only declares the ports.
  */
+/** The redacted items of a key range as reports and the export count them, voided ones too. */
+export async function* countedBetween(query: {
+  schoolId?: string;
+  fromKey: string;
+  toKey: string;
+}): AsyncIterable<CountedIncident> {
+  for await (const record of redactedRecordsBetween(query)) yield countedOf(record);
+}
+
 export const runPorts = (): RunPorts => ({
   loadEnrollment: (schoolYear) => unavailableOnFailure(() => loadEnrollment(schoolYear)),
-  incidentsBetween: redactedIncidentsBetween,
+  incidentsBetween: countedBetween,
   activitiesBetween,
   putFile: (key, body, contentType) =>
     unavailableOnFailure(() => putReportFile(key, body, contentType)),

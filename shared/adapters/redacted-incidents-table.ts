@@ -40,12 +40,15 @@ export const queryRedacted = async (query: RedactedQuery) => {
   return { records: items as RedactedRecord[], lastKey };
 };
 
-/** Every redacted incident of a period, page by page from the index: memory holds one page. */
-export async function* redactedIncidentsBetween(query: Omit<RedactedQuery, "limit" | "startKey">) {
+/**
+ * Every redacted item of a period, voided ones included (reports count
+ * them apart), page by page from the index: memory holds one page.
+ */
+export async function* redactedRecordsBetween(query: Omit<RedactedQuery, "limit" | "startKey">) {
   let startKey: Record<string, string> | undefined;
   do {
     const page = await queryRedacted({ ...query, limit: 1000, ...(startKey ? { startKey } : {}) });
-    for (const record of page.records) yield record.incident;
+    yield* page.records;
     startKey = page.lastKey;
   } while (startKey);
 }

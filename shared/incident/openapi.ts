@@ -649,6 +649,32 @@ export const openApiDocument = () => ({
         },
       },
     },
+    "/exports/incidents": {
+      get: {
+        operationId: "exportIncidents",
+        summary:
+          "A school year's incidents as NDJSON (district_analyst): each line the redacted current version with studentKeys, version and status; a voided incident's line only status, version, schoolId and occurredAt. X-As-Of gives the instant counted; the report CLI reads the lines with --as-of",
+        parameters: [
+          {
+            name: "schoolYear",
+            in: "query",
+            required: true,
+            schema: { type: "string", pattern: "^\\d{4}-\\d{2}$" },
+          },
+        ],
+        responses: {
+          "200": {
+            description:
+              "application/x-ndjson, oldest first; the header X-As-Of gives the instant it counts",
+          },
+          "400": errorResponse("VALIDATION_FAILED: the school year"),
+          "401": errorResponse("UNAUTHENTICATED"),
+          "403": errorResponse("FORBIDDEN: not a district_analyst"),
+          "413": errorResponse("PAYLOAD_TOO_LARGE: the year's export exceeds one answer"),
+          "503": errorResponse("UNAVAILABLE"),
+        },
+      },
+    },
     "/activities": {
       post: {
         operationId: "recordActivity",

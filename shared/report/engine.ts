@@ -17,6 +17,21 @@ import { suppressForPublication } from "./suppression.ts";
 
 export type { Report, ReportRow, ReportTable, RiskRatioNote } from "./model.ts";
 
+/**
+ * An incident as the engine counts it: the redacted content of its current
+ * version, its version number and status. A voided one needs only what
+ * places it in a period and scope: it counts in `totals.voided` alone.
+ */
+export type CountedIncident =
+  | { status: "active"; version: number; incident: RedactedIncident }
+  | { status: "voided"; version: number; schoolId: string; occurredAt: string };
+
+/** A bare redacted incident is an active version 1 (a version-1 event, or a record from before versions). */
+export type ReportInput = RedactedIncident | CountedIncident;
+
+const isCounted = (input: ReportInput): input is CountedIncident =>
+  (input as CountedIncident).status === "active" || (input as CountedIncident).status === "voided";
+
 /** What the engine keeps per distinct student: bounded, whatever the number of incidents. */
 interface StudentTally {
   /** The earliest incident in which the student is a subject decides the groups. */
@@ -95,6 +110,8 @@ export class ReportAccumulator {
   private readonly unkeyed: StudentTally[] = [];
   private incidents = 0;
   private subjects = 0;
+  private corrected = 0;
+  private voided = 0;
   /** The policy indicators' counts, tallied in the same pass as the tables. */
   private routineDiscipline = 0;
   private mentalHealth = 0;
@@ -116,11 +133,20 @@ export class ReportAccumulator {
     this.routineCategories = new Set(parameters.routineDisciplineCategories);
   }
 
-  add(incident: RedactedIncident): void {
+  add(input: ReportInput): void {
+    const counted = isCounted(input) ? input : undefined;
+    const placed =
+      counted?.status === "voided" ? counted : (counted?.incident ?? (input as RedactedIncident));
     const { scope } = this.request;
-    if (scope.level === "school" && incident.schoolId !== scope.schoolId) return;
-    const at = Date.parse(incident.occurredAt);
+    if (scope.level === "school" && placed.schoolId !== scope.schoolId) return;
+    const at = Date.parse(placed.occurredAt);
     if (!(at >= this.start && at < this.end)) return;
+    if (counted?.status === "voided") {
+      this.voided++;
+      return;
+    }
+    const incident = placed as RedactedIncident;
+    if (counted && counted.version > 1) this.corrected++;
     this.incidents++;
     if (incident.initiatedBy === "staff_request" && this.routineCategories.has(incident.category)) {
       this.routineDiscipline++;
@@ -192,7 +218,8 @@ export class ReportAccumulator {
     };
   }
 
-  report(enrollment: Enrollment): Report {
+  /** `asOf`: the instant whose data was fed in, where the caller knows it. */
+  report(enrollment: Enrollment, asOf: string | null = null): Report {
     const { request } = this;
     const { parameters } = request;
     const scoped = scopeEnrollment(
@@ -306,7 +333,14 @@ export class ReportAccumulator {
       period: request.period,
       scope: request.scope,
       parameters,
-      totals: { incidents: this.incidents, subjects: this.subjects, students: tallies.length },
+      asOf,
+      totals: {
+        incidents: this.incidents,
+        subjects: this.subjects,
+        students: tallies.length,
+        corrected: this.corrected,
+        voided: this.voided,
+      },
       tables,
       indicators: this.indicators(),
       // Activities are not incidents: computeReport reads them from their own table.

@@ -276,7 +276,7 @@ export const reportHtml = (report: Report): string => {
 <body>
 <header><h1>Student interactions with School Resource Officers</h1>
 <p>${escapeHtml(scopeText)} · ${escapeHtml(period.from)} to ${escapeHtml(period.to)} (school year ${escapeHtml(report.schoolYear)}) · <span class="badge">${parameters.public ? "Public report: small numbers hidden" : "Internal report: not for publication"}</span></p>
-<p>${total(report.totals.incidents)} incidents; ${total(report.totals.students)} different students were the subject of an officer's action (${total(report.totals.subjects)} times in all).</p></header>
+<p>${total(report.totals.incidents)} incidents; ${total(report.totals.students)} different students were the subject of an officer's action (${total(report.totals.subjects)} times in all). ${total(report.totals.corrected)} of these incidents were corrected after they were first reported; ${total(report.totals.voided)} more were withdrawn as entered in error and are not counted.${report.asOf ? ` Counted as of ${escapeHtml(report.asOf)}.` : ""}</p></header>
 <main>
 <h2>What stands out</h2>
 <section class="summary">${

@@ -70,7 +70,17 @@ export interface Report {
   period: { from: string; to: string };
   scope: ReportRequest["scope"];
   parameters: ReportParameters;
-  totals: { incidents: number | null; subjects: number | null; students: number | null };
+  /** The instant whose data the report counts; null from files without --as-of. */
+  asOf: string | null;
+  totals: {
+    incidents: number | null;
+    subjects: number | null;
+    students: number | null;
+    /** Incidents of the period whose current version is a correction (version > 1). */
+    corrected: number | null;
+    /** Incidents of the period voided so far: counted here and nowhere else. */
+    voided: number | null;
+  };
   tables: ReportTable[];
   indicators: Indicators;
   /**

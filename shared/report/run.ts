@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { periodKeys } from "../http/list-query.ts";
-import type { RedactedIncident } from "../privacy/redact.ts";
 import { nextDate, startOfDay } from "../time/zoned.ts";
 import { type ActivityFacts, summarizeActivities } from "./activities.ts";
 import { reportCsv } from "./csv.ts";
-import { type Report, ReportAccumulator } from "./engine.ts";
+import { type Report, ReportAccumulator, type ReportInput } from "./engine.ts";
 import type { Enrollment } from "./enrollment.ts";
 import { reportHtml } from "./html.ts";
 import {
@@ -41,11 +40,12 @@ export type EntryOutcome = "created" | "exists" | "blocked";
 
 export interface RunPorts {
   loadEnrollment(schoolYear: string): Promise<Enrollment | undefined>;
+  /** Every incident of the key range, its current version with its status, voided ones too. */
   incidentsBetween(query: {
     schoolId?: string;
     fromKey: string;
     toKey: string;
-  }): AsyncIterable<RedactedIncident>;
+  }): AsyncIterable<ReportInput>;
   /** Every activity dated in the period, district-wide, from an index (never a scan). */
   activitiesBetween(period: { from: string; to: string }): AsyncIterable<ActivityFacts>;
   putFile(key: string, body: string, contentType: string): Promise<void>;
@@ -127,9 +127,11 @@ export const requireEnrollment = async (
  * exactly the incidents whose calendar date is in its own period.
  */
 export const incidentsAround = (
-  request: Pick<ReportRequest, "period" | "scope" | "parameters">,
+  request: Pick<ReportRequest, "period" | "scope"> & {
+    parameters: Pick<ReportRequest["parameters"], "timeZone">;
+  },
   ports: Pick<RunPorts, "incidentsBetween">,
-): AsyncIterable<RedactedIncident> => {
+): AsyncIterable<ReportInput> => {
   const { timeZone } = request.parameters;
   const margin = 14 * 3_600_000;
   return ports.incidentsBetween({
@@ -144,9 +146,12 @@ export const incidentsAround = (
 /** Computes a report from the redacted incidents of its period (read from an index, never a scan). */
 export const computeReport = async (request: ReportRequest, ports: RunPorts): Promise<Report> => {
   const enrollment = await requireEnrollment(request.schoolYear, ports, "schoolYear");
+  // Taken before the first read: a version accepted from here on may or may
+  // not be counted, one accepted before it is (redaction lag aside).
+  const asOf = ports.now().toISOString();
   const accumulator = new ReportAccumulator(request);
   for await (const incident of incidentsAround(request, ports)) accumulator.add(incident);
-  const report = accumulator.report(enrollment);
+  const report = accumulator.report(enrollment, asOf);
   return {
     ...report,
     activities: await summarizeActivities(request, ports.activitiesBetween(request.period)),

@@ -135,6 +135,8 @@ const publish = (
       incidents: small(report.totals.incidents),
       subjects: contactWithheld ? null : small(report.totals.subjects),
       students: contactWithheld ? null : small(report.totals.students),
+      corrected: small(report.totals.corrected),
+      voided: small(report.totals.voided),
     },
     tables,
     indicators: publishIndicators(report.indicators, tables, minCell),

@@ -209,6 +209,9 @@ describe("reports through the pipeline", () => {
     const enrollmentFile = join(stack.dataDir, "enrollment.csv");
     writeFileSync(incidentsFile, events.map((event) => JSON.stringify(event)).join("\n"));
     writeFileSync(enrollmentFile, enrollmentCsv);
+    // The instant the pipeline's run counted, given to the CLI as an analyst
+    // gives an export's X-As-Of: nothing changed since, so the data is the same.
+    const stored = (await file(analyst, reportId)).text;
     const cli = await runCli([
       "--incidents",
       incidentsFile,
@@ -216,11 +219,12 @@ describe("reports through the pipeline", () => {
       enrollmentFile,
       "--school-year",
       "2025-26",
+      "--as-of",
+      JSON.parse(stored).asOf,
     ]);
     expect(cli.status).toBe(0);
     // The CLI reads a file of incidents only: its activities are null (not
     // known), and everything else is byte for byte the pipeline's.
-    const stored = (await file(analyst, reportId)).text;
     expect(JSON.parse(cli.stdout).activities).toBeNull();
     expect(cli.stdout).toBe(
       `${JSON.stringify({ ...JSON.parse(stored), activities: null }, null, 2)}\n`,
@@ -237,7 +241,10 @@ describe("reports through the pipeline", () => {
       stack.dataDir,
     ]);
     expect(asked.stderr).toBe("");
-    expect(asked.stdout).toBe(stored);
+    // A run of its own, so it counts a later instant; every other byte is the same.
+    const askedAsOf = JSON.parse(asked.stdout).asOf;
+    expect(askedAsOf > JSON.parse(stored).asOf).toBe(true);
+    expect(asked.stdout).toBe(stored.replace(JSON.parse(stored).asOf, askedAsOf));
 
     const school = await postReport(analyst, {
       schoolYear: "2025-26",
@@ -267,7 +274,7 @@ describe("reports through the pipeline", () => {
       "5",
     ]);
     const schoolReport = JSON.parse((await file(analyst, school.json.reportId)).text);
-    expect(JSON.parse(schoolCli.stdout)).toEqual({ ...schoolReport, activities: null });
+    expect(JSON.parse(schoolCli.stdout)).toEqual({ ...schoolReport, asOf: null, activities: null });
     // The school's activities dated in the period only.
     expect(schoolReport.activities).toEqual({
       byType: { parent_education: { count: 1, minutes: 90 } },

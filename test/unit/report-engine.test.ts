@@ -137,7 +137,13 @@ describe("the report engine", () => {
       flagged: true,
       riskRatioNote: null,
     });
-    expect(report.totals).toEqual({ incidents: 14, subjects: 14, students: 14 });
+    expect(report.totals).toEqual({
+      incidents: 14,
+      subjects: 14,
+      students: 14,
+      corrected: 0,
+      voided: 0,
+    });
   });
 
   it.each([
@@ -176,14 +182,26 @@ describe("the report engine", () => {
     ];
     const schools = enrollmentCsv({ S1: {}, S2: {} }, 100);
     const district = run(items, schools);
-    expect(district.totals).toEqual({ incidents: 4, subjects: 4, students: 3 });
+    expect(district.totals).toEqual({
+      incidents: 4,
+      subjects: 4,
+      students: 3,
+      corrected: 0,
+      voided: 0,
+    });
     const citation = district.tables.find(
       (t) => t.decisionPoint === "citation" && t.dimension === "gender",
     )!;
     expect(citation.totalStudents).toBe(3);
     expect(citation.notRecorded).toBe(3);
     const s2 = run(items, schools, { schoolId: "S2" });
-    expect(s2.totals).toEqual({ incidents: 3, subjects: 3, students: 3 });
+    expect(s2.totals).toEqual({
+      incidents: 3,
+      subjects: 3,
+      students: 3,
+      corrected: 0,
+      voided: 0,
+    });
     expect(s2.scope).toEqual({ level: "school", schoolId: "S2" });
   });
 
@@ -308,6 +326,7 @@ describe("the report engine", () => {
       "period",
       "scope",
       "parameters",
+      "asOf",
       "totals",
       "tables",
       "indicators",
@@ -359,7 +378,13 @@ describe("public reports", () => {
 
   it("hides a small cell and its complement, and keeps the comparison that covers both", () => {
     const report = run(items, enrollment, { public: true });
-    expect(report.totals).toEqual({ incidents: 40, subjects: 40, students: 40 });
+    expect(report.totals).toEqual({
+      incidents: 40,
+      subjects: 40,
+      students: 40,
+      corrected: 0,
+      voided: 0,
+    });
     const riskRatio = 0.25 / (15 / 200);
     const interval = katzInterval(riskRatio, [25, 100, 15, 200], normalQuantile(0.975));
     // The hidden male (12) and female (3) add up to 15: the attacker knows
@@ -397,7 +422,13 @@ describe("public reports", () => {
 
   it("withholds a small total, notRecorded and the comparisons, keeps zeros", () => {
     const report = run(items.slice(12, 15), enrollment, { public: true });
-    expect(report.totals).toEqual({ incidents: null, subjects: null, students: null });
+    expect(report.totals).toEqual({
+      incidents: null,
+      subjects: null,
+      students: null,
+      corrected: 0,
+      voided: 0,
+    });
     const zeroRow = (group: string) => ({
       group,
       enrollment: 100,
@@ -458,7 +489,13 @@ describe("public reports", () => {
       riskRatio: null,
       riskRatioNote: "comparison_suppressed",
     });
-    expect(report.totals).toEqual({ incidents: 36, subjects: null, students: null });
+    expect(report.totals).toEqual({
+      incidents: 36,
+      subjects: null,
+      students: null,
+      corrected: 0,
+      voided: 0,
+    });
     // Every dimension's contact table loses its sum: they share the total.
     expect(table(report, "contact", "raceEthnicity").totalStudents).toBeNull();
     expect(table(report, "search", "gender").totalStudents).toBe(10);
