@@ -198,6 +198,10 @@ describe("pipeline stack", () => {
         "GET /audit",
         "GET /incidents",
         "GET /incidents/{incidentId}",
+        "GET /incidents/{incidentId}/versions",
+        "GET /me/incidents",
+        "GET /custodian/incidents",
+        "GET /exports/incidents",
         "POST /incidents/{incidentId}/corrections",
         "GET /openapi.json",
         "GET /reports",
@@ -244,9 +248,20 @@ describe("pipeline stack", () => {
       "AuditLog:PutItem",
       "RedactedIncidents:GetItem",
     ]);
+    // The head from the receipt, the versions in one batch, a student's partition for the search.
     expect(tableGrants("ReadRestrictedIncidentFunction")).toEqual([
       "AuditLog:PutItem",
-      "Incidents:GetItem",
+      "Incidents:BatchGetItem",
+      "IntakeReceipts:GetItem",
+      "StudentIncidents:Query",
+    ]);
+    expect(tableGrants("ListMyIncidentsFunction")).toEqual([
+      "AuditLog:PutItem",
+      "IntakeReceipts:Query",
+    ]);
+    expect(tableGrants("ExportIncidentsFunction")).toEqual([
+      "AuditLog:PutItem",
+      "RedactedIncidents:Query",
     ]);
     expect(tableGrants("ListIncidentsFunction")).toEqual([
       "AuditLog:PutItem",
@@ -534,8 +549,8 @@ describe("pipeline stack", () => {
       ),
     );
 
-  it("gives the redact function the student key secret, and no one else", () => {
-    expect(secretReaders("StudentKeySecret")).toEqual(["Redact"]);
+  it("gives the student key secret to the redact function and the custodian's search only", () => {
+    expect(secretReaders("StudentKeySecret").sort()).toEqual(["ReadRestrictedIncident", "Redact"]);
     const anyReader = FUNCTION_NAMES.filter((name) =>
       actionsOf(policyStatements(pipeline, `${name}Function`)).includes(
         "secretsmanager:GetSecretValue",
@@ -551,12 +566,19 @@ describe("pipeline stack", () => {
 
   it("gives the cursor signing secret to the list functions only, with its name", () => {
     expect(secretReaders("CursorSigningSecret").sort()).toEqual(
-      ["ListIncidents", "ListReports", "ReadAudit", "ListActivities"].sort(),
+      [
+        "ListIncidents",
+        "ListMyIncidents",
+        "ListReports",
+        "ReadAudit",
+        "ListActivities",
+        "ReadRestrictedIncident",
+      ].sort(),
     );
     const variables = resources(pipeline, "AWS::Lambda::Function")
       .map((fn) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables)
       .filter((names) => SETTINGS.cursorSecretArn in names);
-    expect(variables).toHaveLength(4);
+    expect(variables).toHaveLength(6);
     for (const names of variables) {
       expect(JSON.stringify(names[SETTINGS.cursorSecretArn])).toContain("CursorSigningSecret");
     }
