@@ -166,6 +166,21 @@ describe("the synthesized bundles, one request each on the local stack", () => {
     expect(own.status).toBe(200);
     expect(own.json.view).toBe("full");
 
+    // correctIncident: a correction, queued through store and redact again.
+    const corrected = structuredClone(incident);
+    corrected.students[0].grade = "11";
+    const correction = await fetch(`${s.url}/incidents/${incident.incidentId}/corrections`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${author}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        correctionId: crypto.randomUUID(),
+        baseVersion: 1,
+        reason: "wrong grade",
+        incident: corrected,
+      }),
+    });
+    expect(correction.status).toBe(202);
+
     const list = await getJson(s, analyst, "/incidents");
     expect(list.status).toBe(200);
     expect(list.json.items.map((item: any) => item.incidentId)).toContain(incident.incidentId);
