@@ -1,6 +1,6 @@
-import type { RedactedIncident } from "../privacy/redact.ts";
+import { nextDate, startOfDay } from "../time/zoned.ts";
 import type { DecisionPoint, DimensionName } from "./definitions.ts";
-import { ReportAccumulator } from "./engine.ts";
+import { ReportAccumulator, type ReportInput } from "./engine.ts";
 import type { Enrollment } from "./enrollment.ts";
 import type { ActivitySummary, Indicators, Report, ReportRow, RiskRatioNote } from "./model.ts";
 import {
@@ -241,24 +241,37 @@ const yearReportsMade = (trend: TrendRequest) =>
 export class TrendAccumulator {
   private readonly periods: ReportAccumulator[];
   private readonly years: ReportAccumulator[];
+  /** Each accumulator with its period as instants, so an incident goes only where it can count. */
+  private readonly routes: Array<{ start: number; end: number; accumulator: ReportAccumulator }> =
+    [];
 
   constructor(private readonly trend: TrendRequest) {
-    this.periods = trend.periods.map(
-      (period) => new ReportAccumulator(periodRequest(trend, period)),
+    const { timeZone } = trend.parameters;
+    const routed = (period: { from: string; to: string }, accumulator: ReportAccumulator) => {
+      this.routes.push({
+        start: startOfDay(period.from, timeZone).getTime(),
+        end: startOfDay(nextDate(period.to), timeZone).getTime(),
+        accumulator,
+      });
+      return accumulator;
+    };
+    this.periods = trend.periods.map((period) =>
+      routed(period, new ReportAccumulator(periodRequest(trend, period))),
     );
     this.years = yearReportsMade(trend)
-      ? trend.schoolYears.map(
-          (schoolYear) =>
-            new ReportAccumulator(
-              periodRequest(trend, { schoolYear, ...schoolYearBounds(schoolYear) }),
-            ),
-        )
+      ? trend.schoolYears.map((schoolYear) => {
+          const year = { schoolYear, ...schoolYearBounds(schoolYear) };
+          return routed(year, new ReportAccumulator(periodRequest(trend, year)));
+        })
       : [];
   }
 
-  add(incident: RedactedIncident): void {
-    for (const accumulator of this.periods) accumulator.add(incident);
-    for (const accumulator of this.years) accumulator.add(incident);
+  add(input: ReportInput): void {
+    // Each accumulator checks its period again; this only spares it the others' incidents.
+    const at = Date.parse("incident" in input ? input.incident.occurredAt : input.occurredAt);
+    for (const { start, end, accumulator } of this.routes) {
+      if (at >= start && at < end) accumulator.add(input);
+    }
   }
 
   /** The period reports, and the whole-year reports (the same objects under the year partition). */
