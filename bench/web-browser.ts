@@ -55,6 +55,8 @@ export const buildWebOnce = async (): Promise<void> => {
           cwd: ROOT,
           encoding: "utf8",
           timeout: 180_000,
+          // Vitest sets NODE_ENV=test, which would build the development bundle.
+          env: { ...process.env, NODE_ENV: "production" },
         });
         if (run.status !== 0)
           throw new Error(`npm run build:web failed:\n${run.stderr}${run.stdout}`);

@@ -56,7 +56,8 @@ const SAVED_CONFIG_KEY = "sro.config";
  */
 export const loadConfig = async (): Promise<AppConfig> => {
   try {
-    const response = await fetch("/config.json", { cache: "no-cache" });
+    // Fetched as index.html preloads it (the server says no-cache, so it is revalidated).
+    const response = await fetch("/config.json");
     if (!response.ok) throw new Error(`config.json: ${response.status}`);
     const config = parse(await response.json());
     localStorage.setItem(SAVED_CONFIG_KEY, JSON.stringify(config));

@@ -1,3 +1,5 @@
+// First: the schema modules below must be built without eval (see the module).
+import "./zod-jitless.ts";
 import { render } from "preact";
 import { App } from "./app.tsx";
 import { authFor } from "./auth.ts";
