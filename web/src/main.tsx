@@ -12,6 +12,9 @@ const start = async () => {
   const config = await loadConfig();
   const auth = authFor(config);
   const session = await auth.session().catch(() => undefined);
+  // Preact would reuse the placeholder's <main> below the new header, which
+  // moves it down: a layout shift. New nodes do not shift.
+  root.replaceChildren();
   render(<App config={config} auth={auth} initial={session} />, root);
 };
 
