@@ -117,6 +117,7 @@ export default (_props: ScreenProps) => {
       <p class="hint">Every read, refusal and report run, newest first.</p>
       <form
         class="filters"
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           setApplied(draft);

@@ -141,14 +141,21 @@ export const download = (name: string, type: string, content: BlobPart) => {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 };
 
-/** Dates as the district reads them, from the app's configured zone. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Dates as the district reads them, in the app's configured zone; one formatter per zone (they are slow to make). */
 export const dateTime = (iso: string, timeZone: string) => {
   try {
-    return new Intl.DateTimeFormat("en-US", {
-      dateStyle: "medium",
-      timeStyle: "short",
-      timeZone,
-    }).format(new Date(iso));
+    let format = formats.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat("en-US", {
+        dateStyle: "medium",
+        timeStyle: "short",
+        timeZone,
+      });
+      formats.set(timeZone, format);
+    }
+    return format.format(new Date(iso));
   } catch {
     return iso;
   }
@@ -194,5 +201,39 @@ export const TableRegion = ({
   // biome-ignore lint/a11y/useSemanticElements: a section would add a landmark per table; the region is the scroll container.
   <div class="table-scroll" tabIndex={0} role="region" aria-label={label}>
     {children}
+  </div>
+);
+
+/** An optional filter: its first option, "any", is the empty value (the officers' selects require a choice). */
+export const FilterSelect = ({
+  name,
+  label,
+  any,
+  value,
+  options,
+  onValue,
+}: {
+  name: string;
+  label: string;
+  any?: string;
+  value: string;
+  options: ReadonlyArray<readonly [string, string]>;
+  onValue: (name: string, value: string) => void;
+}) => (
+  <div class="field">
+    <label for={`filter-${name}`}>{label}</label>
+    <select
+      id={`filter-${name}`}
+      name={name}
+      value={value}
+      onChange={(event) => onValue(name, event.currentTarget.value)}
+    >
+      {any !== undefined && <option value="">{any}</option>}
+      {options.map(([option, text]) => (
+        <option key={option} value={option}>
+          {text}
+        </option>
+      ))}
+    </select>
   </div>
 );

@@ -3,12 +3,13 @@ import { CATEGORIES } from "../../../shared/incident/schema.ts";
 import type { RedactedIncident } from "../../../shared/privacy/redact.ts";
 import { DECISION_POINT_NAMES, decisionPointsOf } from "../../../shared/report/definitions.ts";
 import { useApi, useApp } from "../app.tsx";
-import { SelectField, TextField } from "../officer/fields.tsx";
+import { TextField } from "../officer/fields.tsx";
 import { label } from "../officer/labels.ts";
 import type { ScreenProps } from "../routes.ts";
 import {
   dateTime,
   Empty,
+  FilterSelect,
   LoadState,
   type Page,
   Pager,
@@ -35,7 +36,7 @@ interface Filters {
 const EMPTY: Filters = { from: "", to: "", schoolId: "", category: "", decisionPoint: "" };
 
 /** A page of the API holds this many; filtered, the screen shows what matches of it. */
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 50;
 
 export const matches = (
   incident: RedactedIncident,
@@ -96,6 +97,7 @@ const IncidentList = () => {
       </p>
       <form
         class="filters"
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           setApplied(draft);
@@ -104,11 +106,11 @@ const IncidentList = () => {
         <TextField name="from" label="From" type="date" value={draft.from} onValue={set} />
         <TextField name="to" label="To" type="date" value={draft.to} onValue={set} />
         {admin ? (
-          <SelectField
+          <FilterSelect
             name="schoolId"
             label="School"
             value={draft.schoolId}
-            options={schools}
+            options={schools.map((school) => [school, school] as const)}
             onValue={set}
           />
         ) : (
@@ -120,21 +122,20 @@ const IncidentList = () => {
             onValue={set}
           />
         )}
-        <SelectField
+        <FilterSelect
           name="category"
           label="Category"
+          any="Any category"
           value={draft.category}
-          options={[["", "Any category"], ...CATEGORIES.map((c) => [c, label(c)] as const)]}
+          options={CATEGORIES.map((c) => [c, label(c)] as const)}
           onValue={set}
         />
-        <SelectField
+        <FilterSelect
           name="decisionPoint"
           label="Decision point"
+          any="Any decision point"
           value={draft.decisionPoint}
-          options={[
-            ["", "Any decision point"],
-            ...DECISION_POINT_NAMES.map((d) => [d, label(d)] as const),
-          ]}
+          options={DECISION_POINT_NAMES.map((d) => [d, label(d)] as const)}
           onValue={set}
         />
         <button type="submit" class="primary">
@@ -151,7 +152,7 @@ const IncidentList = () => {
                 : "None of this page's incidents match the category or decision point; try the next page."}
             </Empty>
           ) : (
-            <TableRegion label="Incidents">
+            <TableRegion label="Incident list">
               <table>
                 <caption class="visually-hidden">
                   Incidents
