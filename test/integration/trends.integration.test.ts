@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrollmentOfYear } from "../../cli/trend.ts";
 import { waitFor } from "../../infra/local/wait.ts";
 import { getReportEntry } from "../../shared/adapters/reports-table.ts";
+import { runCommand } from "../support/cli.ts";
 import { getJson, postIncident, startTestStack, tokenFor } from "../support/local-stack.ts";
 import { trendEnrollmentCsv, trendEvents } from "../support/trend-data.ts";
 
@@ -169,6 +170,48 @@ describe("an analyst's trend", () => {
     // The board never sees an internal trend.
     expect((await getJson(stack, board, `/reports/${made.json.reportId}`)).status).toBe(404);
   }, 180_000);
+});
+
+describe("the report CLI against the stack", () => {
+  it("uploads each year's rows of one enrollment file and prints the stack's trend", async () => {
+    const enrollmentFile = join(dataDir, "years.csv");
+    writeFileSync(enrollmentFile, trendEnrollmentCsv(YEARS));
+    const run = await runCommand("cli/report.ts", [
+      "--trend",
+      "--school-years",
+      YEARS.join(","),
+      "--partition",
+      "quarter",
+      "--min-cell",
+      "3",
+      "--min-n",
+      "10",
+      "--enrollment",
+      enrollmentFile,
+      "--url",
+      stack.url,
+      "--data-dir",
+      dataDir,
+    ]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const fromCli = JSON.parse(run.stdout);
+    expect(fromCli).toMatchObject({
+      reportType: "trend",
+      partition: "quarter",
+      schoolYears: YEARS,
+    });
+    const made = await postReport(analyst, {
+      reportType: "trend",
+      schoolYears: YEARS,
+      partition: "quarter",
+      minCell: 3,
+      minN: 10,
+    });
+    const fromApi = await readJson(analyst, made.json.reportId);
+    expect(fromCli.tables).toEqual(fromApi.tables);
+    expect(fromCli.indicators).toEqual(fromApi.indicators);
+  }, 120_000);
 });
 
 describe("public trends", () => {
