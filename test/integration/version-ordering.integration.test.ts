@@ -100,15 +100,21 @@ type Delivery =
 /**
  * Delivers everything pending in the order the choices pick; a delivery is
  * redelivered later when its choice says its ack was lost, and a delivery
- * that fails (a void before the version it withdraws is stored) stays
- * pending, as SQS would make it visible again.
+ * that fails (a void before the version it withdraws is stored) comes back
+ * after another delivery, as SQS makes it visible again only after its
+ * visibility timeout.
  */
 const deliverAll = async (initial: IntakeMessage[], choices: number[]) => {
   const pending: Delivery[] = initial.map((message) => ({ stage: "store", message }));
   let step = 0;
   let retries = 0;
   let redeliveries = 0;
-  while (pending.length > 0) {
+  let failed: Delivery[] = [];
+  while (pending.length > 0 || failed.length > 0) {
+    if (pending.length === 0) {
+      pending.push(...failed);
+      failed = [];
+    }
     const choice = choices[step % choices.length]! + step;
     step += 1;
     const [delivery] = pending.splice(choice % pending.length, 1) as [Delivery];
@@ -135,9 +141,11 @@ const deliverAll = async (initial: IntakeMessage[], choices: number[]) => {
     } catch (thrown) {
       if (!(thrown instanceof WithdrawnVersionNotStored)) throw thrown;
       retries += 1;
-      pending.push(delivery);
+      failed.push(delivery);
       continue;
     }
+    pending.push(...failed);
+    failed = [];
     if (lostAck) {
       redeliveries += 1;
       pending.splice(choice % (pending.length + 1), 0, delivery);
