@@ -59,7 +59,15 @@ describe("npm run report", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json.totals).toEqual({ incidents: 2, subjects: 2, students: 1 });
+    // Version-1 events: nothing corrected or voided, and no instant named without --as-of.
+    expect(json.totals).toEqual({
+      incidents: 2,
+      subjects: 2,
+      students: 1,
+      corrected: 0,
+      voided: 0,
+    });
+    expect(json.asOf).toBeNull();
     expect(json.tables).toHaveLength(55);
   });
 
