@@ -5,6 +5,7 @@ import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import puppeteer from "puppeteer-core";
 import { startLocalStack } from "../infra/local/stack.ts";
+import type { Role } from "../shared/auth/claims.ts";
 import { buildWebOnce } from "./web-browser.ts";
 
 /**
@@ -23,6 +24,9 @@ const argument = (name: string) => {
   return index >= 0 ? process.argv[index + 1] : undefined;
 };
 const runs = Number(argument("--runs") ?? 5);
+// Another screen and role: `-- --role district_analyst --screen /reports` (a district screen).
+const role = (argument("--role") ?? "sro") as Role;
+const screen = argument("--screen") ?? "/new";
 const asJson = process.argv.includes("--json");
 const chromePath = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 
@@ -39,8 +43,8 @@ const results: Array<Record<string, number>> = [];
 const failing = new Map<string, string>();
 try {
   const token = await stack.issuer.issue({
-    role: "sro",
-    sub: "lighthouse-officer",
+    role,
+    sub: "lighthouse-user",
     schoolIds: ["19647330000003"],
   });
   for (let run = 1; run <= runs; run++) {
@@ -55,7 +59,7 @@ try {
       await page.goto(`${stack.url}/local/sign-in`);
       await page.evaluate(`sessionStorage.setItem("sro.localToken", ${JSON.stringify(token)})`);
       const result = await lighthouse(
-        `${stack.url}/#/new`,
+        `${stack.url}/#${screen}`,
         {
           port: chrome.port,
           output: "json",

@@ -3,6 +3,7 @@ import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 import { BROWSER_ALIASES } from "../shared/csv.ts";
+import { reportStyles } from "./report-styles.ts";
 
 /**
  * The officers' and district staff's web app (contracts section 7). Built
@@ -23,6 +24,7 @@ export default defineConfig({
   },
   plugins: [
     preact(),
+    reportStyles(),
     VitePWA({
       // Registered by the app itself (no inline script under the CSP).
       injectRegister: false,

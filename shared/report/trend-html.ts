@@ -192,7 +192,7 @@ const activitiesSection = (trend: TrendReport) => {
   return `<p>Activities recorded by officers besides incidents: how many times, and the hours they took.</p><div class="scroll" role="region" tabindex="0" aria-label="Officer activities by kind and period, table"><table><thead><tr><th scope="col">Kind of activity</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 };
 
-const TREND_STYLE = `
+export const TREND_STYLE = `
 .cards{list-style:none;padding:0;margin:.4rem 0 1rem;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.6rem}
 .card{border:1px solid #d5dae3;border-radius:.4rem;padding:.4rem .6rem;min-width:0}.card .group{margin:0;font-weight:600}
 .persistent-card{border-color:#b3372c;border-width:2px}.small{font-size:.85rem;margin:.2rem 0 0}

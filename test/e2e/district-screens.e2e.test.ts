@@ -340,6 +340,12 @@ describe("district_analyst", () => {
     ]);
     await boardPage.waitForLoadState();
     expect(await boardPage.locator("h1").first().innerText()).toMatch(/Student interactions/);
+    // Styled by the published stylesheet, not the refused inline one.
+    expect(
+      await boardPage.evaluate(
+        `[...document.styleSheets].some((sheet) => sheet.href && sheet.cssRules.length > 10)`,
+      ),
+    ).toBe(true);
     await boardPage.close();
 
     const [csv] = await Promise.all([

@@ -288,6 +288,22 @@ const RunReport = ({ onRun }: { onRun: () => void }) => {
 
 const FORMAT_TYPES = { json: "application/json", csv: "text/csv", html: "text/html" } as const;
 
+/**
+ * The page opens from a blob: URL, under the app's CSP, which refuses its
+ * inline stylesheet: the build publishes each report stylesheet as
+ * /assets/report-styles/<sha-256>.css (web/report-styles.ts), linked here instead.
+ */
+const withLinkedStyle = async (html: string): Promise<string> => {
+  const match = /<style>([\s\S]*?)<\/style>/.exec(html);
+  if (!match) return html;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(match[1]));
+  const hex = [...new Uint8Array(digest)]
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
+  const link = `<link rel="stylesheet" href="${location.origin}/assets/report-styles/${hex.slice(0, 32)}.css">`;
+  return html.replace(match[0], () => link);
+};
+
 const ReportRow = ({ report, timeZone }: { report: ReportSummary; timeZone: string }) => {
   const api = useApi();
   const [failure, setFailure] = useState<ApiFailure>();
@@ -313,7 +329,9 @@ const ReportRow = ({ report, timeZone }: { report: ReportSummary; timeZone: stri
   const open = async () => {
     const html = await fetchFile("html");
     if (html === undefined) return;
-    const url = URL.createObjectURL(new Blob([html], { type: FORMAT_TYPES.html }));
+    const url = URL.createObjectURL(
+      new Blob([await withLinkedStyle(html)], { type: FORMAT_TYPES.html }),
+    );
     window.open(url, "_blank", "noopener");
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   };
