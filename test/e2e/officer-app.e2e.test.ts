@@ -303,6 +303,8 @@ describe("the officer's app", () => {
     const alert = page.getByText("storage is full");
     await alert.first().waitFor({ timeout: 10_000 });
     await checkScreen(page, "storage full");
+    // The override is the browser's, not the context's: lift it for the tests after this one.
+    await cdp.send("Storage.overrideQuotaForOrigin", { origin: new URL(stack.url).origin });
     await context.close();
   }, 120_000);
 
