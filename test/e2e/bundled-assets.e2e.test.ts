@@ -181,6 +181,21 @@ describe("the synthesized bundles, one request each on the local stack", () => {
     });
     expect(correction.status).toBe(202);
 
+    // listMyIncidents: the officer's own reports, from the intake receipts.
+    const mine = await getJson(s, author, "/me/incidents");
+    expect(mine.status).toBe(200);
+    expect(mine.json.items.map((item: any) => item.incidentId)).toContain(
+      incident.incidentId.toLowerCase(),
+    );
+    // readIncident hands the versions read and the custodian's search on as
+    // well; the search loads its modules on first use, inside the bundle.
+    const versions = await getJson(s, author, `/incidents/${incident.incidentId}/versions`);
+    expect(versions.status).toBe(200);
+    const search = await getJson(s, custodian, "/custodian/incidents?localId=S3000123", {
+      "x-access-reason": "bundle check",
+    });
+    expect(search.status).toBe(200);
+
     const list = await getJson(s, analyst, "/incidents");
     expect(list.status).toBe(200);
     expect(list.json.items.map((item: any) => item.incidentId)).toContain(incident.incidentId);
@@ -240,6 +255,14 @@ describe("the synthesized bundles, one request each on the local stack", () => {
     });
     expect(created.status).toBe(201);
     const { reportId } = (await created.json()) as { reportId: string };
+
+    // exportIncidents: the year's redacted current versions and the instant they count.
+    const exported = await fetch(`${s.url}/exports/incidents?schoolYear=2025-26`, {
+      headers: asAnalyst,
+    });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("x-as-of")).toMatch(/^\d{4}-/);
+    await exported.text();
 
     const reports = await getJson(s, analyst, "/reports");
     expect(reports.status).toBe(200);
