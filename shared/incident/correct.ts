@@ -202,9 +202,16 @@ export const correctIncident = async (
     }
   }
 
-  // 4. and 5.
-  if (head.status === "voided") throw voided();
-  if (request.baseVersion !== head.currentVersion) throw versionConflict(head.currentVersion);
+  // 4. and 5. A twin of this request sent at the same time may have moved the
+  // head after check 1 read no receipt: it is then this request's repeat.
+  if (head.status === "voided" || request.baseVersion !== head.currentVersion) {
+    const twin = await unavailableOnFailure(() =>
+      ports.getCorrectionReceipt(request.correctionId.toLowerCase()),
+    );
+    if (twin) return repeat(twin, digest, key, body, requestId, audit, ports);
+    if (head.status === "voided") throw voided();
+    throw versionConflict(head.currentVersion);
+  }
 
   const receipt: CorrectionReceipt = {
     correctionId: request.correctionId.toLowerCase(),
@@ -237,6 +244,8 @@ export const correctIncident = async (
     return repeat(existing, digest, key, body, requestId, audit, ports);
   }
   if (outcome === "head-moved") {
+    const twin = await unavailableOnFailure(() => ports.getCorrectionReceipt(receipt.correctionId));
+    if (twin) return repeat(twin, digest, key, body, requestId, audit, ports);
     const moved = await unavailableOnFailure(() => ports.getHead(key));
     if (moved?.status === "voided") throw voided();
     throw versionConflict(moved?.currentVersion ?? head.currentVersion);

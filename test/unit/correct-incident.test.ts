@@ -58,9 +58,17 @@ const memory = (head: Partial<IncidentHead> = {}) => {
     failQueue: false,
     /** A concurrent writer that moves the head between the check and the commit. */
     raceHead: undefined as Partial<IncidentHead> | undefined,
+    /** Receipt reads made before a twin request committed: they find nothing. */
+    staleReceiptReads: 0,
   };
   const ports: CorrectPorts = {
-    getCorrectionReceipt: async (id) => state.receipts.get(id),
+    getCorrectionReceipt: async (id) => {
+      if (state.staleReceiptReads > 0) {
+        state.staleReceiptReads -= 1;
+        return undefined;
+      }
+      return state.receipts.get(id);
+    },
     getHead: async (k) => (k === key ? { ...state.head } : undefined),
     commit: async (receipt: CorrectionReceipt, move: HeadMove): Promise<CommitOutcome> => {
       if (state.raceHead) Object.assign(state.head, state.raceHead);
@@ -244,6 +252,23 @@ describe("correctIncident: concurrency and failures", () => {
     state.raceHead = { currentVersion: 3, status: "voided" };
     expect((await run(correctionOf(state.incident, 2))).code).toBe("VOIDED");
     expect(state.queued).toEqual([]);
+  });
+
+  it("answers twins of one request sent at once alike: the same 202, one version", async () => {
+    for (const body of [correctionOf(memory().state.incident), voidOf(1)]) {
+      const { state, run } = memory();
+      if ("incident" in body) body.incident = state.incident;
+      const first = await run(body);
+      // The twin read no receipt before the first committed, then reads the moved head.
+      state.staleReceiptReads = 1;
+      const twin = await run(body);
+      for (const { answer, code } of [first, twin]) {
+        expect(code).toBeUndefined();
+        expect(answer).toEqual({ incidentId: state.key, version: 2, status: "accepted" });
+      }
+      expect(state.head.currentVersion).toBe(2);
+      expect(state.queued.map((message) => message.version)).toEqual([2, 2]);
+    }
   });
 
   it("queues nothing until the head moved, and a retry after a lost send queues the same version", async () => {
