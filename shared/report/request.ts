@@ -48,7 +48,8 @@ export const DEFAULT_PARAMETERS: ReportParameters = {
 export const schoolYearBounds = (schoolYear: string) => {
   const match = /^(\d{4})-(\d{2})$/.exec(schoolYear);
   const start = Number(match?.[1]);
-  if (!match || (start + 1) % 100 !== Number(match[2])) {
+  // 9999-00 would end in a five-digit year, which no date parser reads.
+  if (!match || start > 9998 || (start + 1) % 100 !== Number(match[2])) {
     throw new ReportInputError("The school year must look like 2025-26.", "schoolYear");
   }
   return { from: `${start}-07-01`, to: `${start + 1}-06-30` };

@@ -526,6 +526,7 @@ describe("public reports", () => {
 describe("report requests and enrollment", () => {
   it.each([
     [{ schoolYear: "2025-27" }, "schoolYear"],
+    [{ schoolYear: "9999-00" }, "schoolYear"],
     [{ schoolYear: "2025-26", from: "2026-07-01" }, "from"],
     [{ schoolYear: "2025-26", minCell: 0 }, "minCell"],
     [{ schoolYear: "2025-26", minN: 2.5 }, "minN"],
