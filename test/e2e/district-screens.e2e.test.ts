@@ -411,6 +411,25 @@ describe("records_custodian", () => {
       await checkState(page, "custodian student search");
     },
   );
+
+  it.runIf(ROUTES.some((route) => route.path === "/incidents/{incidentId}/corrections"))(
+    "voids an incident with the family's reason, after a reasoned read",
+    async () => {
+      const { page, problems } = await open({ role: "records_custodian", sub: "custodian-3" });
+      await go(page, `#/records/${theft.incidentId}`, "Incident, unredacted");
+      await page.fill("input[name=reason]", "Amendment request 2026-12");
+      await page.getByRole("button", { name: "Read unredacted" }).click();
+      await page.getByRole("heading", { name: "Correct or void" }).waitFor();
+      await page.check("#amend-void");
+      await page.getByRole("button", { name: "Void the incident" }).click();
+      await page.getByText("State why you need it").first().waitFor();
+      await page.fill("input[name=correctionReason]", "Entered in error, per the parent's request");
+      await page.getByRole("button", { name: "Void the incident" }).click();
+      await page.getByText("Voided: version 2").waitFor({ timeout: 30_000 });
+      await checkState(page, "custodian voided");
+      expect(problems).toEqual([]);
+    },
+  );
 });
 
 describe("board", () => {
