@@ -1,4 +1,4 @@
-import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,6 +167,18 @@ describe("poison messages", () => {
       receivedAt: new Date().toISOString(),
       event: incident,
     };
+    // Intake records the receipt before it queues; readers find the incident through it.
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: stack.tableNames.intakeReceipts,
+        Item: {
+          incidentId: { S: message.incidentKey },
+          digest: { S: "redrive-test" },
+          officerId: { S: message.officerId },
+          receivedAt: { S: message.receivedAt },
+        },
+      }),
+    );
     // As if it had failed five times while storage was down.
     await stack.sqs.send(
       new SendMessageCommand({
