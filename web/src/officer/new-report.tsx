@@ -26,7 +26,7 @@ import { StorageFull } from "../storage/db.ts";
 import { deleteDraft, listDrafts, loadDraft, saveDraft } from "../storage/drafts.ts";
 import { enqueue, entryReport, flushOutbox, outboxEntry } from "../storage/outbox.ts";
 import { byUse, loadPrefs, rememberReport } from "../storage/prefs.ts";
-import { CheckboxGroup, idFor, RadioGroup, SelectField, TextField } from "./fields.tsx";
+import { type ControlSpec, FormControl, idFor, TextField } from "./fields.tsx";
 import {
   emptyForm,
   emptyPerson,
@@ -44,6 +44,61 @@ const FORBIDDEN_REASON =
 
 const isEmpty = (value: unknown) =>
   value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+
+/** The form's lists of entries that the officer adds to and removes from. */
+type Lists = "students" | "otherPersons" | "educationCodeSections";
+
+/** The server's errors by path, the first for each path. */
+const errorsByPath = (details: ReadonlyArray<{ path: string; message: string }> = []) => {
+  const errors = new Map<string, string>();
+  for (const detail of details) {
+    if (!errors.has(detail.path)) errors.set(detail.path, detail.message);
+  }
+  return errors;
+};
+
+/** A student's controls, by path below `students[i]`. */
+const STUDENT_CONTROLS: readonly ControlSpec[] = [
+  { kind: "radio", field: "role", label: "Role", options: STUDENT_ROLES },
+  { kind: "select", field: "grade", label: "Grade", options: GRADES },
+  {
+    kind: "checkbox",
+    field: "raceEthnicity",
+    label: "Race or ethnicity (as perceived)",
+    options: [...RACE_ETHNICITIES, "not_recorded"],
+  },
+  { kind: "radio", field: "gender", label: "Gender (as perceived)", options: GENDERS },
+  {
+    kind: "radio",
+    field: "disability",
+    label: "Disability (as perceived)",
+    options: YES_NO_NOT_RECORDED,
+  },
+  {
+    kind: "radio",
+    field: "englishLearner",
+    label: "English learner (as perceived)",
+    options: YES_NO_NOT_RECORDED,
+  },
+  { kind: "checkbox", field: "actions", label: "Officer actions", options: STUDENT_ACTIONS },
+];
+
+/** A student's optional identity, age and contraband controls. */
+const STUDENT_IDENTITY_CONTROLS: readonly ControlSpec[] = [
+  { kind: "text", field: "ref.firstName", label: "First name", maxLength: 64 },
+  { kind: "text", field: "ref.lastName", label: "Last name", maxLength: 64 },
+  { kind: "text", field: "ref.localId", label: "District student id", maxLength: 32 },
+  { kind: "text", field: "ref.dateOfBirth", label: "Date of birth", type: "date" },
+  { kind: "text", field: "age", label: "Age (as perceived)", inputMode: "numeric" },
+  { kind: "checkbox", field: "contraband", label: "Contraband found", options: CONTRABAND },
+];
+
+/** Another person's controls, by path below `otherPersons[i]`. */
+const PERSON_CONTROLS: readonly ControlSpec[] = [
+  { kind: "radio", field: "role", label: "Role", options: PERSON_ROLES },
+  { kind: "text", field: "firstName", label: "First name", maxLength: 64 },
+  { kind: "text", field: "lastName", label: "Last name", maxLength: 64 },
+];
 
 /**
  * The new report (contracts section 7): every field of the event, for any
@@ -88,12 +143,8 @@ export const NewReport = ({ params }: ScreenProps) => {
         ) {
           const report = await entryReport<IncidentEventV1>(entry);
           if (report) loaded = fromEvent(report, (iso) => zonedWallClock(new Date(iso), timeZone));
-          const errors = new Map<string, string>();
-          for (const detail of entry.lastError?.details ?? []) {
-            if (!errors.has(detail.path)) errors.set(detail.path, detail.message);
-          }
           if (live) {
-            setServerErrors(errors);
+            setServerErrors(errorsByPath(entry.lastError?.details));
             setServerMessage(entry.lastError?.message);
             setAttempted(true);
           }
@@ -169,6 +220,44 @@ export const NewReport = ({ params }: ScreenProps) => {
     return isEmpty(getAt(values, path)) ? "Required." : local;
   };
 
+  /** The controls `specs` describe, each editing its field below `at` (or at the top). */
+  const controls = (specs: readonly ControlSpec[], at?: string) =>
+    specs.map((spec) => {
+      const path = at ? `${at}.${spec.field}` : spec.field;
+      return (
+        <FormControl
+          key={path}
+          spec={spec}
+          name={path}
+          value={getAt(values, path)}
+          error={errorAt(path)}
+          onValue={onValue}
+          onToggle={onToggle}
+          onBlur={touch}
+        />
+      );
+    });
+
+  /** The form with `item` added at the end of one of its lists. */
+  const addTo = <K extends Lists>(list: K, item: FormValues[K][number]) =>
+    change({ ...values, [list]: [...values[list], item] });
+
+  /** A button that takes the entry at `index` out of one of the form's lists. */
+  const removeButton = (list: Lists, index: number, text: string) => (
+    <button
+      type="button"
+      class="danger"
+      onClick={() =>
+        change({
+          ...values,
+          [list]: (values[list] as readonly unknown[]).filter((_, other) => other !== index),
+        })
+      }
+    >
+      {text}
+    </button>
+  );
+
   const startFromLast = () => {
     const last = prefs.last;
     if (!last) return;
@@ -217,11 +306,7 @@ export const NewReport = ({ params }: ScreenProps) => {
       if (outcome === "rejected") {
         // Back to the form with the server's errors at their controls.
         const entry = await outboxEntry(values.incidentId);
-        const returned = new Map<string, string>();
-        for (const detail of entry?.lastError?.details ?? []) {
-          if (!returned.has(detail.path)) returned.set(detail.path, detail.message);
-        }
-        setServerErrors(returned);
+        setServerErrors(errorsByPath(entry?.lastError?.details));
         setServerMessage(entry?.lastError?.message);
         setAttempted(true);
         requestAnimationFrame(() => summaryRef.current?.focus());
@@ -350,251 +435,54 @@ export const NewReport = ({ params }: ScreenProps) => {
 
       <fieldset>
         <legend>When and where</legend>
-        <TextField
-          name="occurredAt"
-          label={`Date and time (${timeZone})`}
-          type="datetime-local"
-          value={values.occurredAt}
-          error={errorAt("occurredAt")}
-          onValue={onValue}
-          onBlur={touch}
-          required
-        />
-        <SelectField
-          name="schoolId"
-          label="School"
-          value={values.schoolId}
-          options={schools}
-          error={errorAt("schoolId")}
-          onValue={onValue}
-          onBlur={touch}
-        />
-        <SelectField
-          name="location"
-          label="Location"
-          value={values.location}
-          options={locations}
-          error={errorAt("location")}
-          onValue={onValue}
-          onBlur={touch}
-        />
-        <SelectField
-          name="initiatedBy"
-          label="Initiated by"
-          value={values.initiatedBy}
-          options={INITIATED_BY}
-          error={errorAt("initiatedBy")}
-          onValue={onValue}
-          onBlur={touch}
-        />
-        <SelectField
-          name="category"
-          label="Category"
-          value={values.category}
-          options={CATEGORIES}
-          error={errorAt("category")}
-          onValue={onValue}
-          onBlur={touch}
-        />
+        {controls([
+          {
+            kind: "text",
+            field: "occurredAt",
+            label: `Date and time (${timeZone})`,
+            type: "datetime-local",
+            required: true,
+          },
+          { kind: "select", field: "schoolId", label: "School", options: schools },
+          { kind: "select", field: "location", label: "Location", options: locations },
+          { kind: "select", field: "initiatedBy", label: "Initiated by", options: INITIATED_BY },
+          { kind: "select", field: "category", label: "Category", options: CATEGORIES },
+        ])}
       </fieldset>
 
-      {values.students.map((student, index) => {
+      {values.students.map((_student, index) => {
         const at = `students[${index}]`;
         return (
           <fieldset key={index} class="person">
             <legend>Student {index + 1}</legend>
-            <RadioGroup
-              name={`${at}.role`}
-              label="Role"
-              value={student.role}
-              options={STUDENT_ROLES}
-              error={errorAt(`${at}.role`)}
-              onValue={onValue}
-            />
-            <SelectField
-              name={`${at}.grade`}
-              label="Grade"
-              value={student.grade}
-              options={GRADES}
-              error={errorAt(`${at}.grade`)}
-              onValue={onValue}
-              onBlur={touch}
-            />
-            <CheckboxGroup
-              name={`${at}.raceEthnicity`}
-              label="Race or ethnicity (as perceived)"
-              values={student.raceEthnicity}
-              options={[...RACE_ETHNICITIES, "not_recorded"]}
-              error={errorAt(`${at}.raceEthnicity`)}
-              onToggle={onToggle}
-            />
-            <RadioGroup
-              name={`${at}.gender`}
-              label="Gender (as perceived)"
-              value={student.gender}
-              options={GENDERS}
-              error={errorAt(`${at}.gender`)}
-              onValue={onValue}
-            />
-            <RadioGroup
-              name={`${at}.disability`}
-              label="Disability (as perceived)"
-              value={student.disability}
-              options={YES_NO_NOT_RECORDED}
-              error={errorAt(`${at}.disability`)}
-              onValue={onValue}
-            />
-            <RadioGroup
-              name={`${at}.englishLearner`}
-              label="English learner (as perceived)"
-              value={student.englishLearner}
-              options={YES_NO_NOT_RECORDED}
-              error={errorAt(`${at}.englishLearner`)}
-              onValue={onValue}
-            />
-            <CheckboxGroup
-              name={`${at}.actions`}
-              label="Officer actions"
-              values={student.actions}
-              options={STUDENT_ACTIONS}
-              error={errorAt(`${at}.actions`)}
-              onToggle={onToggle}
-            />
+            {controls(STUDENT_CONTROLS, at)}
             <details>
               <summary>Identity, age and contraband (optional)</summary>
-              <TextField
-                name={`${at}.ref.firstName`}
-                label="First name"
-                value={student.ref.firstName}
-                maxLength={64}
-                error={errorAt(`${at}.ref.firstName`)}
-                onValue={onValue}
-                onBlur={touch}
-              />
-              <TextField
-                name={`${at}.ref.lastName`}
-                label="Last name"
-                value={student.ref.lastName}
-                maxLength={64}
-                error={errorAt(`${at}.ref.lastName`)}
-                onValue={onValue}
-                onBlur={touch}
-              />
-              <TextField
-                name={`${at}.ref.localId`}
-                label="District student id"
-                value={student.ref.localId}
-                maxLength={32}
-                error={errorAt(`${at}.ref.localId`)}
-                onValue={onValue}
-                onBlur={touch}
-              />
-              <TextField
-                name={`${at}.ref.dateOfBirth`}
-                label="Date of birth"
-                type="date"
-                value={student.ref.dateOfBirth}
-                error={errorAt(`${at}.ref.dateOfBirth`)}
-                onValue={onValue}
-                onBlur={touch}
-              />
-              <TextField
-                name={`${at}.age`}
-                label="Age (as perceived)"
-                inputMode="numeric"
-                value={student.age}
-                error={errorAt(`${at}.age`)}
-                onValue={onValue}
-                onBlur={touch}
-              />
-              <CheckboxGroup
-                name={`${at}.contraband`}
-                label="Contraband found"
-                values={student.contraband}
-                options={CONTRABAND}
-                error={errorAt(`${at}.contraband`)}
-                onToggle={onToggle}
-              />
+              {controls(STUDENT_IDENTITY_CONTROLS, at)}
             </details>
-            {values.students.length > 1 && (
-              <button
-                type="button"
-                class="danger"
-                onClick={() =>
-                  change({
-                    ...values,
-                    students: values.students.filter((_, other) => other !== index),
-                  })
-                }
-              >
-                Remove student {index + 1}
-              </button>
-            )}
+            {values.students.length > 1 &&
+              removeButton("students", index, `Remove student ${index + 1}`)}
           </fieldset>
         );
       })}
       {values.students.length < MAX_STUDENTS && (
-        <button
-          type="button"
-          onClick={() => change({ ...values, students: [...values.students, emptyStudent()] })}
-        >
+        <button type="button" onClick={() => addTo("students", emptyStudent())}>
           Add a student
         </button>
       )}
 
-      {values.otherPersons.map((person, index) => {
+      {values.otherPersons.map((_person, index) => {
         const at = `otherPersons[${index}]`;
         return (
           <fieldset key={index} class="person">
             <legend>Other person {index + 1}</legend>
-            <RadioGroup
-              name={`${at}.role`}
-              label="Role"
-              value={person.role}
-              options={PERSON_ROLES}
-              error={errorAt(`${at}.role`)}
-              onValue={onValue}
-            />
-            <TextField
-              name={`${at}.firstName`}
-              label="First name"
-              value={person.firstName}
-              maxLength={64}
-              error={errorAt(`${at}.firstName`)}
-              onValue={onValue}
-              onBlur={touch}
-            />
-            <TextField
-              name={`${at}.lastName`}
-              label="Last name"
-              value={person.lastName}
-              maxLength={64}
-              error={errorAt(`${at}.lastName`)}
-              onValue={onValue}
-              onBlur={touch}
-            />
-            <button
-              type="button"
-              class="danger"
-              onClick={() =>
-                change({
-                  ...values,
-                  otherPersons: values.otherPersons.filter((_, other) => other !== index),
-                })
-              }
-            >
-              Remove other person {index + 1}
-            </button>
+            {controls(PERSON_CONTROLS, at)}
+            {removeButton("otherPersons", index, `Remove other person ${index + 1}`)}
           </fieldset>
         );
       })}
       {values.otherPersons.length < MAX_OTHER_PERSONS && (
-        <button
-          type="button"
-          onClick={() =>
-            change({ ...values, otherPersons: [...values.otherPersons, emptyPerson()] })
-          }
-        >
+        <button type="button" onClick={() => addTo("otherPersons", emptyPerson())}>
           Add another person (staff, parent, adult)
         </button>
       )}
@@ -613,28 +501,10 @@ export const NewReport = ({ params }: ScreenProps) => {
               onValue={onValue}
               onBlur={touch}
             />
-            <button
-              type="button"
-              class="danger"
-              onClick={() =>
-                change({
-                  ...values,
-                  educationCodeSections: values.educationCodeSections.filter(
-                    (_, other) => other !== index,
-                  ),
-                })
-              }
-            >
-              Remove section {index + 1}
-            </button>
+            {removeButton("educationCodeSections", index, `Remove section ${index + 1}`)}
           </div>
         ))}
-        <button
-          type="button"
-          onClick={() =>
-            change({ ...values, educationCodeSections: [...values.educationCodeSections, ""] })
-          }
-        >
+        <button type="button" onClick={() => addTo("educationCodeSections", "")}>
           Add a section
         </button>
       </fieldset>
