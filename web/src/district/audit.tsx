@@ -2,19 +2,22 @@ import { useMemo, useRef, useState } from "preact/hooks";
 import type { AuditEntry } from "../../../shared/audit/entry.ts";
 import { writeCsv } from "../../../shared/csv.ts";
 import { useApi, useApp } from "../app.tsx";
-import { TextField } from "../officer/fields.tsx";
 import type { ScreenProps } from "../routes.ts";
 import {
   asFailure,
+  DataTable,
   dateTime,
   download,
   Empty,
+  FilterForm,
   LoadState,
   type Page,
   Pager,
-  TableRegion,
+  RefusedDetails,
+  type TextSpec,
+  textFields,
   useCursorPages,
-  useKept,
+  useFilters,
 } from "./common.tsx";
 
 /**
@@ -46,6 +49,14 @@ const COLUMNS = [
   "requestId",
 ] as const;
 
+const SEARCH_FIELDS: readonly TextSpec<keyof Search>[] = [
+  { name: "user", label: "User id", maxLength: 256 },
+  { name: "action", label: "Action", hint: "Like incident.read_unredacted", maxLength: 64 },
+  { name: "target", label: "Target", hint: "An incident id, or report:id", maxLength: 256 },
+  { name: "from", label: "From", type: "date" },
+  { name: "to", label: "To", type: "date" },
+];
+
 const queryOf = (search: Search) =>
   Object.fromEntries(
     Object.entries(search)
@@ -62,8 +73,7 @@ export const auditCsv = (entries: readonly AuditEntry[]) =>
 export default (_props: ScreenProps) => {
   const api = useApi();
   const { config } = useApp();
-  const [draft, setDraft] = useKept<Search>("audit", EMPTY);
-  const [applied, setApplied] = useState<Search>(draft);
+  const { draft, applied, set, apply } = useFilters<Search>("audit", EMPTY);
   const query = useMemo(() => JSON.stringify(queryOf(applied)), [applied]);
   const pages = useCursorPages<AuditEntry>(
     async (cursor, signal) =>
@@ -110,42 +120,16 @@ export default (_props: ScreenProps) => {
     }
   };
 
-  const set = (name: string, value: string) => setDraft({ ...draft, [name]: value });
   return (
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
       <p class="hint">Every read, refusal and report run, newest first.</p>
-      <form
-        class="filters"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          setApplied(draft);
-        }}
-      >
-        <TextField name="user" label="User id" value={draft.user} maxLength={256} onValue={set} />
-        <TextField
-          name="action"
-          label="Action"
-          hint="Like incident.read_unredacted"
-          value={draft.action}
-          maxLength={64}
-          onValue={set}
-        />
-        <TextField
-          name="target"
-          label="Target"
-          hint="An incident id, or report:id"
-          value={draft.target}
-          maxLength={256}
-          onValue={set}
-        />
-        <TextField name="from" label="From" type="date" value={draft.from} onValue={set} />
-        <TextField name="to" label="To" type="date" value={draft.to} onValue={set} />
+      <FilterForm onApply={apply}>
+        {textFields(SEARCH_FIELDS, draft, set)}
         <button type="submit" class="primary">
           Search
         </button>
-      </form>
+      </FilterForm>
       <div class="actions">
         <button type="button" disabled={exporting !== undefined} onClick={() => void exportCsv()}>
           Download CSV of this search
@@ -169,13 +153,7 @@ export default (_props: ScreenProps) => {
       {pages.load.state === "failed" && pages.load.failure.status === 400 ? (
         <div role="alert" class="error">
           <p>{pages.load.failure.message}</p>
-          <ul>
-            {pages.load.failure.details.map((detail) => (
-              <li key={detail.path}>
-                {detail.path}: {detail.message}
-              </li>
-            ))}
-          </ul>
+          <RefusedDetails details={pages.load.failure.details} />
         </div>
       ) : (
         <LoadState load={pages.load} retry={pages.retry} what="the audit log" />
@@ -184,37 +162,25 @@ export default (_props: ScreenProps) => {
         (pages.load.value.items.length === 0 ? (
           <Empty>No entries match this search.</Empty>
         ) : (
-          <TableRegion label="Audit entries">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pages.load.value.items.map((entry, index) => (
-                  <tr key={`${entry.at}-${index}`}>
-                    <td>{dateTime(entry.at, config.timeZone)}</td>
-                    <td>{entry.userId}</td>
-                    <td>{entry.role}</td>
-                    <td>{entry.action}</td>
-                    <td class="wrap">{entry.target ?? ""}</td>
-                    <td>
-                      {entry.outcome}
-                      {entry.code ? ` (${entry.code})` : ""}
-                    </td>
-                    <td class="wrap">{entry.reason ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable
+            label="Audit entries"
+            columns={["When", "User", "Role", "Action", "Target", "Outcome", "Reason"]}
+          >
+            {pages.load.value.items.map((entry, index) => (
+              <tr key={`${entry.at}-${index}`}>
+                <td>{dateTime(entry.at, config.timeZone)}</td>
+                <td>{entry.userId}</td>
+                <td>{entry.role}</td>
+                <td>{entry.action}</td>
+                <td class="wrap">{entry.target ?? ""}</td>
+                <td>
+                  {entry.outcome}
+                  {entry.code ? ` (${entry.code})` : ""}
+                </td>
+                <td class="wrap">{entry.reason ?? ""}</td>
+              </tr>
+            ))}
+          </DataTable>
         ))}
       <Pager pages={pages} label="Audit pages" />
     </section>

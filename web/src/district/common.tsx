@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { ApiFailure } from "../api.ts";
+import { TextField } from "../officer/fields.tsx";
 import { FailureMessage } from "../screens/status.tsx";
 import "./district.css";
 
@@ -237,3 +238,106 @@ export const FilterSelect = ({
     </select>
   </div>
 );
+
+/** A table in its scrolling region, its column headings named in order; the rows are the children. */
+export const DataTable = ({
+  label,
+  columns,
+  caption,
+  children,
+}: {
+  label: string;
+  columns: readonly string[];
+  caption?: ComponentChildren;
+  children: ComponentChildren;
+}) => (
+  <TableRegion label={label}>
+    <table>
+      {caption}
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </TableRegion>
+);
+
+/** A row's "Open" link, named for a screen reader by the incident's date. */
+export const OpenIncident = ({ href, when }: { href: string; when: string }) => (
+  <a href={href}>
+    Open
+    <span class="visually-hidden"> incident of {when}</span>
+  </a>
+);
+
+/** Filters typed into a kept draft and applied only when the form is submitted. */
+export const useFilters = <T extends object>(key: string, initial: T) => {
+  const [draft, setDraft] = useKept<T>(key, initial);
+  const [applied, setApplied] = useState<T>(draft);
+  const set = (name: string, value: string) => setDraft({ ...draft, [name]: value });
+  return { draft, applied, set, apply: () => setApplied(draft) };
+};
+
+/** The form of a screen's filters, applied on submit. */
+export const FilterForm = ({
+  onApply,
+  children,
+}: {
+  onApply: () => void;
+  children: ComponentChildren;
+}) => (
+  <form
+    class="filters"
+    noValidate
+    onSubmit={(event) => {
+      event.preventDefault();
+      onApply();
+    }}
+  >
+    {children}
+  </form>
+);
+
+/** The path and message of each thing the server refused in a request. */
+export const RefusedDetails = ({
+  details,
+}: {
+  details: ReadonlyArray<{ path: string; message: string }>;
+}) => (
+  <ul>
+    {details.map((detail) => (
+      <li key={detail.path}>
+        {detail.path}: {detail.message}
+      </li>
+    ))}
+  </ul>
+);
+
+/** A text field as data: all but its value, error and handler, which come from the form. */
+export type TextSpec<K extends string> = Omit<
+  Parameters<typeof TextField>[0],
+  "name" | "value" | "error" | "onValue" | "onBlur"
+> & { name: K };
+
+/** The text fields `specs` describe, each showing its value and error in the form. */
+export const textFields = <K extends string>(
+  specs: readonly TextSpec<K>[],
+  values: Record<K, string>,
+  onValue: (name: string, value: string) => void,
+  errors: Partial<Record<K, string>> = {},
+) =>
+  specs.map((spec) => (
+    <TextField
+      key={spec.name}
+      {...spec}
+      value={values[spec.name]}
+      error={errors[spec.name]}
+      onValue={onValue}
+    />
+  ));

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "preact/hooks";
+import { useMemo } from "preact/hooks";
 import { CATEGORIES } from "../../../shared/incident/schema.ts";
 import type { RedactedIncident } from "../../../shared/privacy/redact.ts";
 import { DECISION_POINT_NAMES, decisionPointsOf } from "../../../shared/report/definitions.ts";
@@ -7,15 +7,17 @@ import { TextField } from "../officer/fields.tsx";
 import { label } from "../officer/labels.ts";
 import type { ScreenProps } from "../routes.ts";
 import {
+  DataTable,
   dateTime,
   Empty,
+  FilterForm,
   FilterSelect,
   LoadState,
+  OpenIncident,
   type Page,
   Pager,
-  TableRegion,
   useCursorPages,
-  useKept,
+  useFilters,
 } from "./common.tsx";
 
 /**
@@ -55,11 +57,10 @@ const IncidentList = () => {
   const { profile, config } = useApp();
   const admin = profile?.role === "school_admin";
   const schools = profile?.schoolIds ?? [];
-  const [draft, setDraft] = useKept<Filters>("incidents", {
+  const { draft, applied, set, apply } = useFilters<Filters>("incidents", {
     ...EMPTY,
     schoolId: admin ? (schools[0] ?? "") : "",
   });
-  const [applied, setApplied] = useState<Filters>(draft);
   const query = useMemo(
     () => JSON.stringify([applied.from, applied.to, applied.schoolId]),
     [applied.from, applied.to, applied.schoolId],
@@ -81,7 +82,6 @@ const IncidentList = () => {
       ).body,
     query,
   );
-  const set = (name: string, value: string) => setDraft({ ...draft, [name]: value });
   const shown =
     pages.load.state === "done"
       ? pages.load.value.items.filter((item) => matches(item, applied))
@@ -95,14 +95,7 @@ const IncidentList = () => {
         {admin ? "Your schools' incidents" : "Incidents of the district"}, redacted: no names, a
         keyed id for each student. Oldest first.
       </p>
-      <form
-        class="filters"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          setApplied(draft);
-        }}
-      >
+      <FilterForm onApply={apply}>
         <TextField name="from" label="From" type="date" value={draft.from} onValue={set} />
         <TextField name="to" label="To" type="date" value={draft.to} onValue={set} />
         {admin ? (
@@ -141,7 +134,7 @@ const IncidentList = () => {
         <button type="submit" class="primary">
           Show incidents
         </button>
-      </form>
+      </FilterForm>
       <LoadState load={pages.load} retry={pages.retry} what="incidents" />
       {pages.load.state === "done" && (
         <>
@@ -152,44 +145,33 @@ const IncidentList = () => {
                 : "None of this page's incidents match the category or decision point; try the next page."}
             </Empty>
           ) : (
-            <TableRegion label="Incident list">
-              <table>
+            <DataTable
+              label="Incident list"
+              columns={["When", "School", "Category", "Students", "Open"]}
+              caption={
                 <caption class="visually-hidden">
                   Incidents
                   {filtered
                     ? ` of this page that match (${shown.length} of ${pages.load.value.items.length})`
                     : ""}
                 </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">School</th>
-                    <th scope="col">Category</th>
-                    <th scope="col">Students</th>
-                    <th scope="col">Open</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((incident) => (
-                    <tr key={incident.incidentId}>
-                      <td>{dateTime(incident.occurredAt, config.timeZone)}</td>
-                      <td>{incident.schoolId}</td>
-                      <td>{label(incident.category)}</td>
-                      <td>{incident.students.length}</td>
-                      <td>
-                        <a href={`#/incidents/${incident.incidentId}`}>
-                          Open
-                          <span class="visually-hidden">
-                            {" "}
-                            incident of {dateTime(incident.occurredAt, config.timeZone)}
-                          </span>
-                        </a>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableRegion>
+              }
+            >
+              {shown.map((incident) => (
+                <tr key={incident.incidentId}>
+                  <td>{dateTime(incident.occurredAt, config.timeZone)}</td>
+                  <td>{incident.schoolId}</td>
+                  <td>{label(incident.category)}</td>
+                  <td>{incident.students.length}</td>
+                  <td>
+                    <OpenIncident
+                      href={`#/incidents/${incident.incidentId}`}
+                      when={dateTime(incident.occurredAt, config.timeZone)}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
           {filtered && (
             <p class="hint" role="status">

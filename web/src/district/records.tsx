@@ -2,7 +2,15 @@ import { useState } from "preact/hooks";
 import { useApi, useApp } from "../app.tsx";
 import { TextField } from "../officer/fields.tsx";
 import type { ScreenProps } from "../routes.ts";
-import { asFailure, dateTime, Empty, type Load, LoadState, TableRegion } from "./common.tsx";
+import {
+  asFailure,
+  DataTable,
+  dateTime,
+  Empty,
+  type Load,
+  LoadState,
+  OpenIncident,
+} from "./common.tsx";
 import { ReasonField, reasonProblem } from "./reason.tsx";
 
 /**
@@ -89,36 +97,21 @@ export default (_props: ScreenProps) => {
         (load.value.length === 0 ? (
           <Empty>No incidents name this student.</Empty>
         ) : (
-          <TableRegion label="The student's incidents">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">School</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Open</th>
-                </tr>
-              </thead>
-              <tbody>
-                {load.value.map((item) => (
-                  <tr key={item.incidentId}>
-                    <td>{dateTime(item.occurredAt, config.timeZone)}</td>
-                    <td>{item.schoolId}</td>
-                    <td>{item.status}</td>
-                    <td>
-                      <a href={`#/records/${item.incidentId}`}>
-                        Open
-                        <span class="visually-hidden">
-                          {" "}
-                          incident of {dateTime(item.occurredAt, config.timeZone)}
-                        </span>
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
+          <DataTable label="The student's incidents" columns={["When", "School", "Status", "Open"]}>
+            {load.value.map((item) => (
+              <tr key={item.incidentId}>
+                <td>{dateTime(item.occurredAt, config.timeZone)}</td>
+                <td>{item.schoolId}</td>
+                <td>{item.status}</td>
+                <td>
+                  <OpenIncident
+                    href={`#/records/${item.incidentId}`}
+                    when={dateTime(item.occurredAt, config.timeZone)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ))}
       {openReason && (
         <p class="hint">Opening an incident asks for a reason again; each read is audited.</p>

@@ -2,7 +2,6 @@ import { useMemo, useState } from "preact/hooks";
 import { ReportInputError, reportRequest } from "../../../shared/report/request.ts";
 import type { ApiFailure } from "../api.ts";
 import { useApi, useApp } from "../app.tsx";
-import { TextField } from "../officer/fields.tsx";
 import type { ScreenProps } from "../routes.ts";
 import {
   asFailure,
@@ -12,6 +11,9 @@ import {
   LoadState,
   type Page,
   Pager,
+  RefusedDetails,
+  type TextSpec,
+  textFields,
   useCursorPages,
   useKept,
 } from "./common.tsx";
@@ -58,6 +60,23 @@ const EMPTY_FORM: RunForm = {
   confidenceLevel: "",
   timeZone: "",
 };
+
+type TextFieldName = Exclude<keyof RunForm, "public">;
+
+const RUN_FIELDS: readonly TextSpec<TextFieldName>[] = [
+  { name: "schoolYear", label: "School year", hint: "Like 2025-26", maxLength: 7, required: true },
+  { name: "from", label: "From (optional)", type: "date" },
+  { name: "to", label: "To (optional)", type: "date" },
+  { name: "schoolId", label: "School id (empty: the district)", maxLength: 32 },
+];
+
+const PARAMETER_FIELDS: readonly TextSpec<TextFieldName>[] = [
+  { name: "minCell", label: "Minimum cell (minCell)", inputMode: "numeric" },
+  { name: "minN", label: "Minimum enrollment (minN)", inputMode: "numeric" },
+  { name: "riskRatioThreshold", label: "Risk ratio threshold", inputMode: "text" },
+  { name: "confidenceLevel", label: "Confidence level", inputMode: "text" },
+  { name: "timeZone", label: "Time zone", maxLength: 64 },
+];
 
 const PARAMETERS = [
   "minCell",
@@ -155,40 +174,7 @@ const RunReport = ({ onRun }: { onRun: () => void }) => {
           if (ready && run?.state !== "running") void submit();
         }}
       >
-        <TextField
-          name="schoolYear"
-          label="School year"
-          hint="Like 2025-26"
-          value={form.schoolYear}
-          error={errors.schoolYear}
-          maxLength={7}
-          required
-          onValue={set}
-        />
-        <TextField
-          name="from"
-          label="From (optional)"
-          type="date"
-          value={form.from}
-          error={errors.from}
-          onValue={set}
-        />
-        <TextField
-          name="to"
-          label="To (optional)"
-          type="date"
-          value={form.to}
-          error={errors.to}
-          onValue={set}
-        />
-        <TextField
-          name="schoolId"
-          label="School id (empty: the district)"
-          value={form.schoolId}
-          error={errors.schoolId}
-          maxLength={32}
-          onValue={set}
-        />
+        {textFields(RUN_FIELDS, form, set, errors)}
         <div class="field check">
           <input
             id="report-public"
@@ -204,46 +190,7 @@ const RunReport = ({ onRun }: { onRun: () => void }) => {
             Parameters{" "}
             {form.public ? "(a public report uses the district's)" : "(empty: the district's)"}
           </legend>
-          <TextField
-            name="minCell"
-            label="Minimum cell (minCell)"
-            inputMode="numeric"
-            value={form.minCell}
-            error={errors.minCell}
-            onValue={set}
-          />
-          <TextField
-            name="minN"
-            label="Minimum enrollment (minN)"
-            inputMode="numeric"
-            value={form.minN}
-            error={errors.minN}
-            onValue={set}
-          />
-          <TextField
-            name="riskRatioThreshold"
-            label="Risk ratio threshold"
-            inputMode="text"
-            value={form.riskRatioThreshold}
-            error={errors.riskRatioThreshold}
-            onValue={set}
-          />
-          <TextField
-            name="confidenceLevel"
-            label="Confidence level"
-            inputMode="text"
-            value={form.confidenceLevel}
-            error={errors.confidenceLevel}
-            onValue={set}
-          />
-          <TextField
-            name="timeZone"
-            label="Time zone"
-            value={form.timeZone}
-            error={errors.timeZone}
-            maxLength={64}
-            onValue={set}
-          />
+          {textFields(PARAMETER_FIELDS, form, set, errors)}
         </fieldset>
         <button type="submit" class="primary" disabled={!ready || run?.state === "running"}>
           {run?.state === "running" ? "Running…" : "Run the report"}
@@ -264,15 +211,7 @@ const RunReport = ({ onRun }: { onRun: () => void }) => {
           (run.failure.status === 400 ? (
             <div role="alert" class="error">
               <p>The server refused the request: {run.failure.message}</p>
-              {run.failure.details.length > 0 && (
-                <ul>
-                  {run.failure.details.map((detail) => (
-                    <li key={detail.path}>
-                      {detail.path}: {detail.message}
-                    </li>
-                  ))}
-                </ul>
-              )}
+              {run.failure.details.length > 0 && <RefusedDetails details={run.failure.details} />}
             </div>
           ) : (
             <LoadState
@@ -350,30 +289,23 @@ const ReportRow = ({ report, timeZone }: { report: ReportSummary; timeZone: stri
         {report.requestedBy ? ` by ${report.requestedBy}` : ""}
       </p>
       <div class="actions">
-        <button
-          type="button"
-          disabled={busy !== undefined}
-          onClick={() => void open()}
-          aria-label={`Open the page of ${title}`}
-        >
-          Open page
-        </button>
-        <button
-          type="button"
-          disabled={busy !== undefined}
-          onClick={() => void save("json")}
-          aria-label={`Download JSON of ${title}`}
-        >
-          JSON
-        </button>
-        <button
-          type="button"
-          disabled={busy !== undefined}
-          onClick={() => void save("csv")}
-          aria-label={`Download CSV of ${title}`}
-        >
-          CSV
-        </button>
+        {(
+          [
+            ["Open page", `Open the page of ${title}`, open],
+            ["JSON", `Download JSON of ${title}`, () => save("json")],
+            ["CSV", `Download CSV of ${title}`, () => save("csv")],
+          ] as const
+        ).map(([text, name, act]) => (
+          <button
+            key={text}
+            type="button"
+            disabled={busy !== undefined}
+            onClick={() => void act()}
+            aria-label={name}
+          >
+            {text}
+          </button>
+        ))}
       </div>
       {busy && <p role="status">Fetching the {busy.toUpperCase()}…</p>}
       {failure && (
