@@ -127,11 +127,8 @@ export const districtParameters = (settings: DistrictReportSettings) => ({
   routineDisciplineCategories: settings.routineDisciplineCategories,
 });
 
-const RequestBodySchema = z.strictObject({
-  reportType: z.literal("period").optional(),
-  schoolYear: z.string().max(16),
-  from: z.string().max(16).optional(),
-  to: z.string().max(16).optional(),
+/** The fields a period request and a trend request both take: scope, publicity, parameters. */
+export const REQUEST_PARAMETER_FIELDS = {
   schoolId: z.string().max(64).optional(),
   public: z.boolean().optional(),
   partition: z.string().max(16).optional(),
@@ -141,7 +138,49 @@ const RequestBodySchema = z.strictObject({
   confidenceLevel: z.number().optional(),
   timeZone: z.string().max(64).optional(),
   routineDisciplineCategories: z.array(z.string().max(64)).max(32).optional(),
+};
+
+const RequestBodySchema = z.strictObject({
+  reportType: z.literal("period").optional(),
+  schoolYear: z.string().max(16),
+  from: z.string().max(16).optional(),
+  to: z.string().max(16).optional(),
+  ...REQUEST_PARAMETER_FIELDS,
 });
+
+/** A request body as its schema reads it, or a 400 naming each field it refuses. */
+export const parseRequestBody = <T>(schema: z.ZodType<T>, body: unknown, what: string): T => {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      `The ${what} request is not valid.`,
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join(".") || "$",
+        message: issue.code === "unrecognized_keys" ? "unknown field" : issue.message,
+      })),
+      400,
+    );
+  }
+  return parsed.data;
+};
+
+/** A public request that sets any of `fixed` is refused: it uses the district's, naming each. */
+export const refuseSetInPublic = (
+  data: Record<string, unknown>,
+  fixed: readonly string[],
+  what: string,
+) => {
+  const set = fixed.filter((name) => data[name] !== undefined);
+  if (set.length > 0) {
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      `A public ${what} uses the district's configured parameters; a public request may not set them.`,
+      set.map((name) => ({ path: name, message: "not allowed in a public request" })),
+      400,
+    );
+  }
+};
 
 export const refused = (error: ReportInputError) =>
   new ApiError(
@@ -161,30 +200,8 @@ export const parseReportRequest = (
   settings: DistrictReportSettings,
   now: Date = new Date(),
 ): ReportRequest => {
-  const parsed = RequestBodySchema.safeParse(body);
-  if (!parsed.success) {
-    throw new ApiError(
-      "VALIDATION_FAILED",
-      "The report request is not valid.",
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join(".") || "$",
-        message: issue.code === "unrecognized_keys" ? "unknown field" : issue.message,
-      })),
-      400,
-    );
-  }
-  const data = parsed.data;
-  if (data.public === true) {
-    const set = DISTRICT_PARAMETERS.filter((name) => data[name] !== undefined);
-    if (set.length > 0) {
-      throw new ApiError(
-        "VALIDATION_FAILED",
-        "A public report uses the district's configured parameters; a public request may not set them.",
-        set.map((name) => ({ path: name, message: "not allowed in a public request" })),
-        400,
-      );
-    }
-  }
+  const data = parseRequestBody(RequestBodySchema, body, "report");
+  if (data.public === true) refuseSetInPublic(data, DISTRICT_PARAMETERS, "report");
   try {
     const request =
       data.public === true

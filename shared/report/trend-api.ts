@@ -6,13 +6,16 @@ import {
   checkPublicationDate,
   DISTRICT_PARAMETERS,
   type DistrictReportSettings,
-  districtParameters,
+  parseRequestBody,
+  REQUEST_PARAMETER_FIELDS,
   refused,
+  refuseSetInPublic,
   reportSummary,
 } from "./api.ts";
-import { ReportInputError, type ReportRequest, reportRequest } from "./request.ts";
+import { ReportInputError, type ReportRequest } from "./request.ts";
 import { MAX_TREND_YEARS, type TrendRequest, trendRequest } from "./trend.ts";
 import { runTrend, type TrendPorts } from "./trend-run.ts";
+import { publicTrendRequest } from "./trend-schedule.ts";
 
 /** Whether a POST /reports body asks for a trend; anything else is a period request. */
 export const isTrendBody = (body: unknown): boolean =>
@@ -26,15 +29,7 @@ const TrendBodySchema = z.strictObject({
   reportType: z.literal("trend"),
   // Longer lists are refused by trendRequest with the contract's message; this only bounds the parse.
   schoolYears: z.array(z.string().max(16)).max(MAX_TREND_YEARS + 1),
-  schoolId: z.string().max(64).optional(),
-  public: z.boolean().optional(),
-  partition: z.string().max(16).optional(),
-  minCell: z.number().optional(),
-  minN: z.number().optional(),
-  riskRatioThreshold: z.number().optional(),
-  confidenceLevel: z.number().optional(),
-  timeZone: z.string().max(64).optional(),
-  routineDisciplineCategories: z.array(z.string().max(64)).max(32).optional(),
+  ...REQUEST_PARAMETER_FIELDS,
   persistenceYears: z.number().optional(),
 });
 
@@ -58,19 +53,7 @@ export const parseTrendRequest = (
   settings: DistrictReportSettings,
   now: Date,
 ): ParsedTrendRequest => {
-  const parsed = TrendBodySchema.safeParse(body);
-  if (!parsed.success) {
-    throw new ApiError(
-      "VALIDATION_FAILED",
-      "The trend request is not valid.",
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join(".") || "$",
-        message: issue.code === "unrecognized_keys" ? "unknown field" : issue.message,
-      })),
-      400,
-    );
-  }
-  const { reportType: _type, ...data } = parsed.data;
+  const { reportType: _type, ...data } = parseRequestBody(TrendBodySchema, body, "trend");
   try {
     if (data.public !== true) {
       return {
@@ -82,32 +65,8 @@ export const parseTrendRequest = (
         }),
       };
     }
-    const set = PUBLIC_TREND_FIXED.filter((name) => data[name] !== undefined);
-    if (set.length > 0) {
-      throw new ApiError(
-        "VALIDATION_FAILED",
-        "A public trend uses the district's configured parameters; a public request may not set them.",
-        set.map((name) => ({ path: name, message: "not allowed in a public request" })),
-        400,
-      );
-    }
-    const common = districtParameters(settings);
-    const trend = trendRequest({
-      schoolYears: data.schoolYears,
-      schoolId: data.schoolId,
-      public: true,
-      persistenceYears: settings.persistenceYears,
-      ...common,
-    });
-    const publicPeriods = trend.periods.map((period) =>
-      reportRequest({
-        ...common,
-        schoolYear: period.schoolYear,
-        from: period.from,
-        to: period.to,
-        public: true,
-      }),
-    );
+    refuseSetInPublic(data, PUBLIC_TREND_FIXED, "trend");
+    const { trend, publicPeriods } = publicTrendRequest(data.schoolYears, settings, data.schoolId);
     // All are checked before any is published: a refused trend publishes nothing.
     for (const request of publicPeriods) checkPublicationDate(request, settings, now);
     return { trend, publicPeriods };

@@ -48,9 +48,22 @@ export const scheduledTrend = (
     years.unshift(year);
   }
   if (years.length < 2) return undefined;
+  return publicTrendRequest(years, settings);
+};
+
+/**
+ * A public trend over `schoolYears` with the district's parameters, and each
+ * of its periods as the public period request it publishes with.
+ */
+export const publicTrendRequest = (
+  schoolYears: readonly string[],
+  settings: DistrictReportSettings,
+  schoolId?: string,
+): { trend: TrendRequest; publicPeriods: ReportRequest[] } => {
   const common = districtParameters(settings);
   const trend = trendRequest({
-    schoolYears: years,
+    schoolYears,
+    schoolId,
     public: true,
     persistenceYears: settings.persistenceYears,
     ...common,
