@@ -1,22 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../bench/browser.ts";
+import { describe, expect, it } from "vitest";
 import { syntheticDistrict } from "../../bench/synthetic.ts";
 import { ReportAccumulator } from "../../shared/report/engine.ts";
 import { parseEnrollmentCsv } from "../../shared/report/enrollment.ts";
 import { reportHtml } from "../../shared/report/html.ts";
 import { reportRequest } from "../../shared/report/request.ts";
+import {
+  axeViolations,
+  openWatched,
+  reportPageBrowser,
+  widthsAt360,
+} from "../support/report-page.ts";
 
 /**
  * The board page renders in a real browser: Debian's Chromium, driven by
  * playwright-core. `.ci/run` installs Chromium where it is missing.
  */
-const dir = mkdtempSync(join(tmpdir(), "sro-board-page-"));
-let browser: Browser;
+const chromium = reportPageBrowser("sro-board-page-");
 
 const district = syntheticDistrict({ students: 8000, seed: 3 });
 const enrollment = parseEnrollmentCsv(district.enrollmentCsv(), "2025-26", "refuse");
@@ -28,28 +29,9 @@ const page = (isPublic: boolean) => {
   return reportHtml(accumulator.report(enrollment));
 };
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("the board page", () => {
   it("renders self-contained, with charts, flags first and the methodology, and prints", async () => {
-    const tab = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    tab.on("request", (request) => {
-      if (!request.url().startsWith("data:") && request.url() !== "about:blank")
-        requests.push(request.url());
-    });
-    tab.on("pageerror", (error) => errors.push(error.message));
-    tab.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    await tab.setContent(page(true), { waitUntil: "load" });
+    const { tab, requests, errors } = await openWatched(chromium.browser, page(true));
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
     expect(await tab.locator("svg").count()).toBeGreaterThan(50);
@@ -58,7 +40,7 @@ describe("the board page", () => {
     expect(summary).toMatch(/Black or African American: \d\.\d\d times as likely/);
     expect(await tab.getByRole("heading", { name: "How to read this report" }).count()).toBe(1);
     expect(await tab.locator("text=hidden to protect privacy").count()).toBeGreaterThan(0);
-    const screenshot = join(dir, "board-page.png");
+    const screenshot = join(chromium.dir, "board-page.png");
     await tab.screenshot({ path: screenshot, fullPage: true });
     expect(existsSync(screenshot)).toBe(true);
     const pdf = await tab.pdf({ format: "Letter" });
@@ -72,15 +54,7 @@ describe("the board page", () => {
   ])(
     "has no accessibility violations axe can find on the %s page",
     async (_name, isPublic) => {
-      // AxeBuilder needs a page of a context it can reach, not browser.newPage()'s.
-      const context = await browser.newContext();
-      const tab = await context.newPage();
-      await tab.setContent(page(isPublic), { waitUntil: "load" });
-      const results = await new AxeBuilder({ page: tab }).analyze();
-      expect(
-        results.violations.map((violation) => `${violation.id}: ${violation.nodes.length} nodes`),
-      ).toEqual([]);
-      await context.close();
+      expect(await axeViolations(chromium.browser, page(isPublic))).toEqual([]);
     },
     120_000,
   );
@@ -91,20 +65,14 @@ describe("the board page", () => {
   ])(
     "does not scroll sideways 360 px wide (%s)",
     async (_name, isPublic) => {
-      const tab = await browser.newPage({ viewport: { width: 360, height: 800 } });
-      await tab.setContent(page(isPublic), { waitUntil: "load" });
-      // A string, as the project's types have no DOM library.
-      const widths = (await tab.evaluate(
-        "({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })",
-      )) as { scroll: number; inner: number };
+      const widths = await widthsAt360(chromium.browser, page(isPublic));
       expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
-      await tab.close();
     },
     120_000,
   );
 
   it("marks internal reports as not for publication", async () => {
-    const tab = await browser.newPage();
+    const tab = await chromium.browser.newPage();
     await tab.setContent(page(false));
     expect(await tab.locator("header").innerText()).toContain(
       "Internal report: not for publication",

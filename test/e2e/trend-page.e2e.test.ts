@@ -1,19 +1,20 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../bench/browser.ts";
+import { describe, expect, it } from "vitest";
 import { syntheticYears } from "../../bench/synthetic.ts";
 import { type Enrollment, parseEnrollmentCsv } from "../../shared/report/enrollment.ts";
 import { assembleTrend, TrendAccumulator, trendRequest } from "../../shared/report/trend.ts";
 import { trendHtml } from "../../shared/report/trend-html.ts";
+import {
+  axeViolations,
+  openWatched,
+  reportPageBrowser,
+  widthsAt360,
+} from "../support/report-page.ts";
 
 /** The trend page in a real browser (Debian's Chromium through playwright-core), as the board page is. */
 const YEARS = ["2023-24", "2024-25", "2025-26"];
-const dir = mkdtempSync(join(tmpdir(), "sro-trend-page-"));
-let browser: Browser;
+const chromium = reportPageBrowser("sro-trend-page-");
 
 const data = syntheticYears(YEARS, { incidentsPerYear: 2500 });
 const enrollments = new Map<string, Enrollment>(
@@ -31,28 +32,9 @@ const pages = {
   "public by year": page(true, "year"),
 } as const;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("the trend page", () => {
   it("renders self-contained, one chart per row with the threshold, gaps and a table for screen readers", async () => {
-    const tab = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
-    const requests: string[] = [];
-    const errors: string[] = [];
-    tab.on("request", (request) => {
-      if (!request.url().startsWith("data:") && request.url() !== "about:blank")
-        requests.push(request.url());
-    });
-    tab.on("pageerror", (error) => errors.push(error.message));
-    tab.on("console", (message) => {
-      if (message.type() === "error") errors.push(message.text());
-    });
-    await tab.setContent(pages.public, { waitUntil: "load" });
+    const { tab, requests, errors } = await openWatched(chromium.browser, pages.public);
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
     expect(await tab.locator("script").count()).toBe(0);
@@ -68,7 +50,7 @@ describe("the trend page", () => {
     expect(
       await tab.getByRole("table", { name: /Risk ratio by period: Race and ethnicity/ }).count(),
     ).toBe(11);
-    const screenshot = join(dir, "trend-page.png");
+    const screenshot = join(chromium.dir, "trend-page.png");
     await tab.screenshot({ path: screenshot, fullPage: true });
     expect(existsSync(screenshot)).toBe(true);
     await tab.close();
@@ -78,14 +60,7 @@ describe("the trend page", () => {
   it.each(["public", "internal"])(
     "has no accessibility violations axe can find (%s)",
     async (name) => {
-      const context = await browser.newContext();
-      const tab = await context.newPage();
-      await tab.setContent(pages[name as keyof typeof pages], { waitUntil: "load" });
-      const results = await new AxeBuilder({ page: tab }).analyze();
-      expect(
-        results.violations.map((violation) => `${violation.id}: ${violation.nodes.length} nodes`),
-      ).toEqual([]);
-      await context.close();
+      expect(await axeViolations(chromium.browser, pages[name as keyof typeof pages])).toEqual([]);
     },
     120_000,
   );
@@ -93,19 +68,14 @@ describe("the trend page", () => {
   it.each(Object.keys(pages))(
     "does not scroll sideways 360 px wide (%s)",
     async (name) => {
-      const tab = await browser.newPage({ viewport: { width: 360, height: 800 } });
-      await tab.setContent(pages[name as keyof typeof pages], { waitUntil: "load" });
-      const widths = (await tab.evaluate(
-        "({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })",
-      )) as { scroll: number; inner: number };
+      const widths = await widthsAt360(chromium.browser, pages[name as keyof typeof pages]);
       expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
-      await tab.close();
     },
     120_000,
   );
 
   it("names persistent rows first, and says where a public trend publishes no whole-year flags", async () => {
-    const tab = await browser.newPage();
+    const tab = await chromium.browser.newPage();
     await tab.setContent(pages.internal);
     expect(await tab.locator("header").textContent()).toContain(
       "Internal report: not for publication",

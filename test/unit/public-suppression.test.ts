@@ -12,6 +12,11 @@ import {
   attackTable,
   type HiddenCellFinding,
 } from "../support/differencing-attacker.ts";
+import {
+  type StudentSpec,
+  studentSpecFields,
+  subjectIncident,
+} from "../support/subject-incident.ts";
 
 const RACES = [
   ["american_indian_alaska_native"],
@@ -24,50 +29,16 @@ const RACES = [
   ["black", "white"],
   ["not_recorded"],
 ] as const;
-const GENDERS = ["male", "female", "nonbinary", "not_recorded"] as const;
-const YES_NO = ["yes", "no", "not_recorded"] as const;
-const GRADES = ["K", "3", "7", "10", "12", "ungraded"] as const;
-const ACTIONS = [
-  "searched_person",
-  "handcuffed",
-  "citation",
-  "arrest",
-  "referral_to_support_services",
-  "use_of_force",
-] as const;
 
-interface StudentSpec {
-  race: number;
-  gender: number;
-  disability: number;
-  englishLearner: number;
-  grade: number;
-  actions: number[];
-}
-
-let sequence = 0;
 const incidentOf = (student: StudentSpec, index: number): RedactedIncident =>
-  ({
-    incidentId: `00000000-0000-4000-8000-${String(++sequence).padStart(12, "0")}`,
-    schemaVersion: 1,
+  subjectIncident({
     occurredAt: "2025-10-01T10:00:00-07:00",
     schoolId: "S1",
-    location: "hallway",
-    initiatedBy: "staff_request",
     category: "other",
-    students: [
-      {
-        role: "subject",
-        studentKey: `k${String(index).padStart(63, "0")}`,
-        grade: GRADES[student.grade]!,
-        raceEthnicity: [...RACES[student.race]!],
-        gender: GENDERS[student.gender]!,
-        disability: YES_NO[student.disability]!,
-        englishLearner: YES_NO[student.englishLearner]!,
-        actions: [...new Set(student.actions)].map((action) => ACTIONS[action]!),
-      },
-    ],
-  }) as RedactedIncident;
+    studentKey: `k${String(index).padStart(63, "0")}`,
+    student,
+    races: RACES,
+  });
 
 /** Enrollment is public: the same large even numbers per group, the rest not reported. */
 const enrollment = (() => {
@@ -92,21 +63,8 @@ const reportsOf = (students: StudentSpec[], minCell: number) => {
   return { publication, truth };
 };
 
-/** Skewed towards the first values, so that small cells are common. */
-const skewed = (size: number) =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(0, 1, 2) },
-    { weight: 1, arbitrary: fc.integer({ min: 0, max: size - 1 }) },
-  );
-
-const student = fc.record({
-  race: skewed(RACES.length),
-  gender: skewed(GENDERS.length),
-  disability: skewed(YES_NO.length),
-  englishLearner: skewed(YES_NO.length),
-  grade: skewed(GRADES.length),
-  actions: fc.array(fc.integer({ min: 0, max: ACTIONS.length - 1 }), { maxLength: 3 }),
-});
+/** Skewed towards the first three values, so that small cells are common. */
+const student = fc.record(studentSpecFields(RACES.length, [0, 1, 2]));
 
 const valueIn = (truth: Report, finding: HiddenCellFinding) =>
   truth.tables

@@ -18,6 +18,11 @@ import {
 } from "../../shared/report/trend.ts";
 import { trendCsv } from "../../shared/report/trend-csv.ts";
 import { attackReport } from "../support/differencing-attacker.ts";
+import {
+  type StudentSpec,
+  studentSpecFields,
+  subjectIncident,
+} from "../support/subject-incident.ts";
 
 const YEARS = ["2023-24", "2024-25", "2025-26"] as const;
 const RACES = [
@@ -28,80 +33,38 @@ const RACES = [
   ["black", "white"],
   ["not_recorded"],
 ] as const;
-const GENDERS = ["male", "female", "nonbinary", "not_recorded"] as const;
-const YES_NO = ["yes", "no", "not_recorded"] as const;
-const GRADES = ["K", "3", "7", "10", "12", "ungraded"] as const;
-const ACTIONS = [
-  "searched_person",
-  "handcuffed",
-  "citation",
-  "arrest",
-  "referral_to_support_services",
-  "use_of_force",
-] as const;
 const CATEGORIES = ["disruption", "other", "mental_health_crisis"] as const;
 
 /** 2023-07-01 to 2026-06-30 and a little beyond on both ends, in the district's zone or not. */
 const SPAN_START = Date.parse("2023-06-28T00:00:00Z");
 const SPAN_END = Date.parse("2026-07-03T00:00:00Z");
 
-interface IncidentSpec {
+interface IncidentSpec extends StudentSpec {
   at: number;
   school: number;
   category: number;
   student: number;
-  race: number;
-  gender: number;
-  disability: number;
-  englishLearner: number;
-  grade: number;
-  actions: number[];
   age: number | null;
 }
 
-let sequence = 0;
 const incidentOf = (spec: IncidentSpec): RedactedIncident =>
-  ({
-    incidentId: `00000000-0000-4000-8000-${String(++sequence).padStart(12, "0")}`,
-    schemaVersion: 1,
+  subjectIncident({
     occurredAt: new Date(spec.at).toISOString(),
     schoolId: spec.school === 0 ? "S1" : "S2",
-    location: "hallway",
-    initiatedBy: "staff_request",
     category: CATEGORIES[spec.category]!,
-    students: [
-      {
-        role: "subject",
-        // A small pool of keyed students, so that students recur across periods.
-        studentKey: `k${String(spec.student).padStart(63, "0")}`,
-        grade: GRADES[spec.grade]!,
-        raceEthnicity: [...RACES[spec.race]!],
-        gender: GENDERS[spec.gender]!,
-        disability: YES_NO[spec.disability]!,
-        englishLearner: YES_NO[spec.englishLearner]!,
-        actions: [...new Set(spec.actions)].map((action) => ACTIONS[action]!),
-        ...(spec.age === null ? {} : { age: spec.age }),
-      },
-    ],
-  }) as RedactedIncident;
-
-const skewed = (size: number) =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom(0, 1) },
-    { weight: 1, arbitrary: fc.integer({ min: 0, max: size - 1 }) },
-  );
+    // A small pool of keyed students, so that students recur across periods.
+    studentKey: `k${String(spec.student).padStart(63, "0")}`,
+    student: spec,
+    races: RACES,
+    age: spec.age,
+  });
 
 const incidentSpec: fc.Arbitrary<IncidentSpec> = fc.record({
   at: fc.integer({ min: SPAN_START, max: SPAN_END }),
   school: fc.integer({ min: 0, max: 1 }),
   category: fc.integer({ min: 0, max: CATEGORIES.length - 1 }),
   student: fc.integer({ min: 0, max: 60 }),
-  race: skewed(RACES.length),
-  gender: skewed(GENDERS.length),
-  disability: skewed(YES_NO.length),
-  englishLearner: skewed(YES_NO.length),
-  grade: skewed(GRADES.length),
-  actions: fc.array(fc.integer({ min: 0, max: ACTIONS.length - 1 }), { maxLength: 3 }),
+  ...studentSpecFields(RACES.length, [0, 1]),
   age: fc.option(fc.integer({ min: 5, max: 18 })),
 });
 
