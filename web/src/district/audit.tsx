@@ -9,11 +9,11 @@ import {
   dateTime,
   download,
   Empty,
-  FilterForm,
   LoadState,
   type Page,
   Pager,
   RefusedDetails,
+  SubmitForm,
   type TextSpec,
   textFields,
   useCursorPages,
@@ -124,12 +124,12 @@ export default (_props: ScreenProps) => {
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Audit log</h1>
       <p class="hint">Every read, refusal and report run, newest first.</p>
-      <FilterForm onApply={apply}>
+      <SubmitForm class="filters" onSubmit={apply}>
         {textFields(SEARCH_FIELDS, draft, set)}
         <button type="submit" class="primary">
           Search
         </button>
-      </FilterForm>
+      </SubmitForm>
       <div class="actions">
         <button type="button" disabled={exporting !== undefined} onClick={() => void exportCsv()}>
           Download CSV of this search

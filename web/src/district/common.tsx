@@ -284,20 +284,22 @@ export const useFilters = <T extends object>(key: string, initial: T) => {
   return { draft, applied, set, apply: () => setApplied(draft) };
 };
 
-/** The form of a screen's filters, applied on submit. */
-export const FilterForm = ({
-  onApply,
+/** A form the browser leaves unvalidated, whose submit runs `onSubmit` instead of loading a page. */
+export const SubmitForm = ({
+  class: className,
+  onSubmit,
   children,
 }: {
-  onApply: () => void;
+  class?: string;
+  onSubmit: () => void;
   children: ComponentChildren;
 }) => (
   <form
-    class="filters"
+    class={className}
     noValidate
     onSubmit={(event) => {
       event.preventDefault();
-      onApply();
+      onSubmit();
     }}
   >
     {children}

@@ -10,12 +10,12 @@ import {
   DataTable,
   dateTime,
   Empty,
-  FilterForm,
   FilterSelect,
   LoadState,
   OpenIncident,
   type Page,
   Pager,
+  SubmitForm,
   useCursorPages,
   useFilters,
 } from "./common.tsx";
@@ -95,7 +95,7 @@ const IncidentList = () => {
         {admin ? "Your schools' incidents" : "Incidents of the district"}, redacted: no names, a
         keyed id for each student. Oldest first.
       </p>
-      <FilterForm onApply={apply}>
+      <SubmitForm class="filters" onSubmit={apply}>
         <TextField name="from" label="From" type="date" value={draft.from} onValue={set} />
         <TextField name="to" label="To" type="date" value={draft.to} onValue={set} />
         {admin ? (
@@ -134,7 +134,7 @@ const IncidentList = () => {
         <button type="submit" class="primary">
           Show incidents
         </button>
-      </FilterForm>
+      </SubmitForm>
       <LoadState load={pages.load} retry={pages.retry} what="incidents" />
       {pages.load.state === "done" && (
         <>

@@ -8,7 +8,7 @@ import { IncidentEventV1Schema } from "../../../shared/incident/schema.ts";
 import type { ApiFailure } from "../api.ts";
 import { useApi, useApp } from "../app.tsx";
 import type { ScreenProps } from "../routes.ts";
-import { asFailure, type Load, LoadState } from "./common.tsx";
+import { asFailure, type Load, LoadState, SubmitForm } from "./common.tsx";
 import { IncidentView } from "./incident-view.tsx";
 import { ReasonField, reasonProblem } from "./reason.tsx";
 
@@ -48,13 +48,7 @@ const ReadWithReason = ({ id, onRead }: { id: string; onRead: (view: FullView) =
     }
   };
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void read();
-      }}
-    >
+    <SubmitForm onSubmit={() => void read()}>
       <ReasonField
         label="Reason for reading it unredacted"
         value={reason}
@@ -71,7 +65,7 @@ const ReadWithReason = ({ id, onRead }: { id: string; onRead: (view: FullView) =
       ) : (
         <LoadState load={load} retry={() => void read()} what="the incident" />
       )}
-    </form>
+    </SubmitForm>
   );
 };
 
@@ -153,13 +147,7 @@ const Amend = ({ id, view, onChanged }: { id: string; view: FullView; onChanged:
       </div>
     );
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        void send();
-      }}
-    >
+    <SubmitForm onSubmit={() => void send()}>
       <fieldset>
         <legend>Change</legend>
         <div class="field check">
@@ -251,7 +239,7 @@ const Amend = ({ id, view, onChanged }: { id: string; view: FullView; onChanged:
             what="the change"
           />
         ))}
-    </form>
+    </SubmitForm>
   );
 };
 

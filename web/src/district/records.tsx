@@ -10,6 +10,7 @@ import {
   type Load,
   LoadState,
   OpenIncident,
+  SubmitForm,
 } from "./common.tsx";
 import { ReasonField, reasonProblem } from "./reason.tsx";
 
@@ -60,13 +61,7 @@ export default (_props: ScreenProps) => {
         Find every incident of one student to answer a records request. The search and its reason
         are written to the audit log.
       </p>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          void search();
-        }}
-      >
+      <SubmitForm onSubmit={() => void search()}>
         <TextField
           name="localId"
           label="District student id"
@@ -85,7 +80,7 @@ export default (_props: ScreenProps) => {
         <button type="submit" class="primary" disabled={load.state === "loading"}>
           Find incidents
         </button>
-      </form>
+      </SubmitForm>
       {load.state === "failed" && load.failure.status === 404 ? (
         <p role="alert" class="error">
           The student search is not available on this server yet (404).
@@ -130,10 +125,8 @@ const OpenById = () => {
   const valid =
     /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id.trim());
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
+    <SubmitForm
+      onSubmit={() => {
         setTouched(true);
         if (valid) location.hash = `#/records/${id.trim().toLowerCase()}`;
       }}
@@ -147,6 +140,6 @@ const OpenById = () => {
         onValue={(_name, value) => setId(value)}
       />
       <button type="submit">Open</button>
-    </form>
+    </SubmitForm>
   );
 };

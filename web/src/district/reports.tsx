@@ -12,6 +12,7 @@ import {
   type Page,
   Pager,
   RefusedDetails,
+  SubmitForm,
   type TextSpec,
   textFields,
   useCursorPages,
@@ -167,10 +168,8 @@ const RunReport = ({ onRun }: { onRun: () => void }) => {
   return (
     <section aria-labelledby="run-title" class="run">
       <h2 id="run-title">Run a report</h2>
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
+      <SubmitForm
+        onSubmit={() => {
           if (ready && run?.state !== "running") void submit();
         }}
       >
@@ -195,7 +194,7 @@ const RunReport = ({ onRun }: { onRun: () => void }) => {
         <button type="submit" class="primary" disabled={!ready || run?.state === "running"}>
           {run?.state === "running" ? "Running…" : "Run the report"}
         </button>
-      </form>
+      </SubmitForm>
       <div aria-live="polite">
         {run?.state === "running" && (
           <p role="status">Running the report; this can take a minute.</p>
