@@ -7,7 +7,7 @@ import { waitFor } from "../../infra/local/wait.ts";
 import { getReportEntry } from "../../shared/adapters/reports-table.ts";
 import { runCommand } from "../support/cli.ts";
 import { getJson, postIncident, startTestStack, tokenFor } from "../support/local-stack.ts";
-import { trendEnrollmentCsv, trendEvents } from "../support/trend-data.ts";
+import { expectSeriesOf, trendEnrollmentCsv, trendEvents } from "../support/trend-data.ts";
 
 /**
  * Trends through the HTTP API on the local stack (DynamoDB Local, the
@@ -20,18 +20,6 @@ const PER_YEAR = 25;
 const publicId = (year: string) =>
   `public-${year}-${year.slice(0, 4)}-07-01-${Number(year.slice(0, 4)) + 1}-06-30`;
 const TREND_ID = "public-trend-2023-24-2025-26-year-p3";
-const SERIES_FIELDS = [
-  "enrollment",
-  "students",
-  "risk",
-  "riskRatio",
-  "riskRatioNote",
-  "ciLow",
-  "ciHigh",
-  "exceedsThreshold",
-  "flagged",
-  "suppressed",
-];
 
 const dataDir = mkdtempSync(join(tmpdir(), "sro-trends-"));
 let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -52,23 +40,6 @@ const readJson = async (token: string, reportId: string) => {
 };
 
 /** Each series entry of the trend, field by field, against the reports of its periods. */
-const expectSeriesOf = (trend: any, periods: any[]) => {
-  periods.forEach((report, index) => {
-    const { period: label, ...indicators } = trend.indicators[index];
-    expect(label).toBe(trend.periods[index].label);
-    expect(indicators).toEqual(report.indicators);
-    report.tables.forEach((table: any, tableIndex: number) => {
-      expect(trend.tables[tableIndex]).toMatchObject({
-        decisionPoint: table.decisionPoint,
-        dimension: table.dimension,
-      });
-      table.rows.forEach((row: any, rowIndex: number) => {
-        const entry = trend.tables[tableIndex].rows[rowIndex].series[index];
-        for (const field of SERIES_FIELDS) expect(entry[field]).toEqual(row[field]);
-      });
-    });
-  });
-};
 
 beforeAll(async () => {
   process.env.REPORT_DEFAULTS = JSON.stringify({ publicationDelayDays: 30 });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { expect } from "vitest";
 import { prng } from "../../bench/synthetic.ts";
 
 /**
@@ -80,4 +81,41 @@ export const trendEnrollmentCsv = (schoolYears: readonly string[], school = TREN
     }
   });
   return lines.join("\n");
+};
+
+/** What a trend's series entry copies from its period's report row. */
+const SERIES_FIELDS = [
+  "enrollment",
+  "students",
+  "risk",
+  "riskRatio",
+  "riskRatioNote",
+  "ciLow",
+  "ciHigh",
+  "exceedsThreshold",
+  "flagged",
+  "suppressed",
+];
+
+/**
+ * That a trend (its JSON) gives, for each period, that period's report run on
+ * its own: the same indicators, tables in the same order, each row's series
+ * entry the same as the period's row.
+ */
+export const expectSeriesOf = (trend: any, periods: any[]) => {
+  periods.forEach((report, index) => {
+    const { period: label, ...indicators } = trend.indicators[index];
+    expect(label).toBe(trend.periods[index].label);
+    expect(indicators).toEqual(report.indicators);
+    report.tables.forEach((table: any, tableIndex: number) => {
+      expect(trend.tables[tableIndex]).toMatchObject({
+        decisionPoint: table.decisionPoint,
+        dimension: table.dimension,
+      });
+      table.rows.forEach((row: any, rowIndex: number) => {
+        const entry = trend.tables[tableIndex].rows[rowIndex].series[index];
+        for (const field of SERIES_FIELDS) expect(entry[field]).toEqual(row[field]);
+      });
+    });
+  });
 };
