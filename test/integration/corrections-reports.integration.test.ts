@@ -237,49 +237,27 @@ describe("corrections and voids in reads and reports", () => {
     const enrollmentFile = join(stack.dataDir, "enrollment.csv");
     writeFileSync(exportFile, text);
     writeFileSync(enrollmentFile, ENROLLMENT);
-    const cli = await runCommand("cli/report.ts", [
-      "--incidents",
-      exportFile,
-      "--enrollment",
-      enrollmentFile,
-      "--school-year",
-      "2025-26",
-      "--min-cell",
-      "1",
-      "--min-n",
-      "1",
-      "--as-of",
-      pipeline.json.asOf,
-    ]);
+    /** The CLI's report of the export for 2025-26, as of `at`. */
+    const reportAsOf = (at: string, ...parameters: string[]) =>
+      runCommand("cli/report.ts", [
+        "--incidents",
+        exportFile,
+        "--enrollment",
+        enrollmentFile,
+        "--school-year",
+        "2025-26",
+        ...parameters,
+        "--as-of",
+        at,
+      ]);
+    const cli = await reportAsOf(pipeline.json.asOf, "--min-cell", "1", "--min-n", "1");
     expect(cli.stderr).toBe("");
     expect(cli.status).toBe(0);
     // Activities come from their own table, which a file of incidents does not hold.
     expect(cli.stdout).toBe(`${JSON.stringify({ ...pipeline.json, activities: null }, null, 2)}\n`);
-    const atExport = await runCommand("cli/report.ts", [
-      "--incidents",
-      exportFile,
-      "--enrollment",
-      enrollmentFile,
-      "--school-year",
-      "2025-26",
-      "--min-cell",
-      "1",
-      "--min-n",
-      "1",
-      "--as-of",
-      asOf,
-    ]);
+    const atExport = await reportAsOf(asOf, "--min-cell", "1", "--min-n", "1");
     expect(JSON.parse(atExport.stdout).asOf).toBe(asOf);
-    const refused = await runCommand("cli/report.ts", [
-      "--incidents",
-      exportFile,
-      "--enrollment",
-      enrollmentFile,
-      "--school-year",
-      "2025-26",
-      "--as-of",
-      "yesterday",
-    ]);
+    const refused = await reportAsOf("yesterday");
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("--as-of");
   });
