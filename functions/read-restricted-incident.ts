@@ -30,33 +30,29 @@ const ports: RestrictedReadPorts = {
   getVersions: (key, upTo) => unavailableOnFailure(() => getVersions(key, upTo)),
 };
 
-/** GET /incidents/{incidentId}: the author's and the custodian's read of the current version. */
-const readCurrent = httpHandler(frame, "incident.read", async (request) =>
-  json(
-    200,
-    await readRestrictedIncident(
-      request.event.pathParameters?.incidentId,
-      header(request.event, "x-access-reason"),
-      request.principal,
-      request.audit,
-      ports,
+/** A read of one incident by the id in its path, with the caller's access reason. */
+const incidentRead = (
+  action: string,
+  read: typeof readRestrictedIncident | typeof readIncidentVersions,
+) =>
+  httpHandler(frame, action, async (request) =>
+    json(
+      200,
+      await read(
+        request.event.pathParameters?.incidentId,
+        header(request.event, "x-access-reason"),
+        request.principal,
+        request.audit,
+        ports,
+      ),
     ),
-  ),
-);
+  );
+
+/** GET /incidents/{incidentId}: the author's and the custodian's read of the current version. */
+const readCurrent = incidentRead("incident.read", readRestrictedIncident);
 
 /** GET /incidents/{incidentId}/versions: every version's reason and changed paths. */
-const readVersions = httpHandler(frame, "incident.versions", async (request) =>
-  json(
-    200,
-    await readIncidentVersions(
-      request.event.pathParameters?.incidentId,
-      header(request.event, "x-access-reason"),
-      request.principal,
-      request.audit,
-      ports,
-    ),
-  ),
-);
+const readVersions = incidentRead("incident.versions", readIncidentVersions);
 
 /** GET /custodian/incidents?localId=: a student's incidents, confirmed against their current versions. */
 const searchByStudent = httpHandler(frame, "incident.search", async (request) => {
