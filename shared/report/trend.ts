@@ -10,6 +10,7 @@ import {
   ReportInputError,
   type ReportParameters,
   type ReportRequest,
+  type ReportRequestInput,
   reportRequest,
   schoolYearBounds,
 } from "./request.ts";
@@ -112,17 +113,9 @@ export const trendPeriods = (schoolYears: readonly string[], partition: Partitio
     })),
   );
 
-export interface TrendRequestInput {
+/** A period request's input with a list of school years for its one year and no dates. */
+export interface TrendRequestInput extends Omit<ReportRequestInput, "schoolYear" | "from" | "to"> {
   schoolYears?: unknown;
-  schoolId?: unknown;
-  public?: unknown;
-  partition?: unknown;
-  minCell?: unknown;
-  minN?: unknown;
-  riskRatioThreshold?: unknown;
-  confidenceLevel?: unknown;
-  timeZone?: unknown;
-  routineDisciplineCategories?: unknown;
   persistenceYears?: unknown;
 }
 

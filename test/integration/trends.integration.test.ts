@@ -39,8 +39,6 @@ const readJson = async (token: string, reportId: string) => {
   return answer.json;
 };
 
-/** Each series entry of the trend, field by field, against the reports of its periods. */
-
 beforeAll(async () => {
   process.env.REPORT_DEFAULTS = JSON.stringify({ publicationDelayDays: 30 });
   stack = await startTestStack({ dataDir, visibilityTimeoutSeconds: 30 });
