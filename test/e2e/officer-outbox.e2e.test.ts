@@ -158,10 +158,20 @@ describe("the officer's outbox", () => {
     await fillReport(page);
     await page.click("button[type=submit]");
     await page.waitForURL(/#\/outbox/);
-    const ids = await page
-      .locator(".entries .entry[data-incident-id]")
-      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-incident-id")));
-    const second = ids.find((id) => id !== first)!;
+    // The outbox lists the new entry once it has read the store back: wait for it.
+    let found: string | undefined;
+    await waitFor(
+      async () => {
+        const ids = await page
+          .locator(".entries .entry[data-incident-id]")
+          .evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-incident-id")));
+        found = ids.find((id): id is string => id !== null && id !== first);
+        return found !== undefined;
+      },
+      { timeoutMs: 30_000, what: "the second report in the outbox" },
+    );
+    const second = found;
+    if (!second) throw new Error("the second report never reached the outbox");
     await waitFor(async () => (await entryState(page, second).innerText()) === "Sent", {
       timeoutMs: 60_000,
       what: "the report sent after the dropped answer",
